@@ -1,0 +1,63 @@
+"""Finish the generated project: keep the chosen flavour, then print next steps.
+
+Both flavours live under ``_flavours/`` in the template; the chosen one's files
+move into place (so both flavours produce the same layout) and the rest is
+deleted. Cookiecutter cannot drop a directory conditionally, hence this hook.
+"""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ANSWERS = json.loads(
+    r"""
+{{ cookiecutter | tojson }}
+""".strip()
+)
+
+FLAVOUR_DIRS = {"on-policy": "on_policy", "off-policy": "off_policy"}
+
+
+def keep_flavour(root: Path, answers: dict) -> None:
+    flavour = root / "_flavours" / FLAVOUR_DIRS[answers["algorithm"]]
+    package = root / "src" / answers["package_name"]
+    for module in ("settings.py", "trainer.py", "optimizer.py"):
+        shutil.move(str(flavour / module), str(package / module))
+    config = root / "config" / f"{answers['trainer_type']}_3DBall.yaml"
+    shutil.move(str(flavour / "3DBall.yaml"), str(config))
+    shutil.rmtree(root / "_flavours")
+
+
+def next_steps(answers: dict) -> str:
+    dist, trainer_type = answers["distribution_name"], answers["trainer_type"]
+    config = f"config/{trainer_type}_3DBall.yaml"
+    return f"""
+Created {answers['project_name']!r} ({answers['algorithm']} trainer '{trainer_type}').
+
+Next steps:
+  cd {answers['package_name']}
+  # 1. Install (Python 3.11: the ML-Agents stack first, see README.md)
+  pip install -r requirements/mlagents-py311.txt
+  pip install --no-deps --ignore-requires-python mlagents==1.1.0 mlagents-envs==1.1.0
+  pip install -e ".[test]"
+  # 2. Test
+  pytest -m "not slow"
+  # 3. Train on the bundled 3DBall simulator (no Unity needed)
+  {dist}-train {config} --run-id sim --stop-at-reward 90
+  # 4. Train in Unity with your 3DBall build
+  mlagents-learn {config} --run-id unity --env <path to your 3DBall build>
+"""
+
+
+def main() -> int:
+    root = Path.cwd()
+    keep_flavour(root, ANSWERS)
+    if ANSWERS["license"] == "Proprietary":
+        (root / "LICENSE").unlink()
+    print(next_steps(ANSWERS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The loss of {{ cookiecutter.trainer_class_name }}: PPO's clipped surrogate objective.
+
+``update`` is the whole learning rule, one minibatch at a time:
+
+    L = L_clip + 0.5 * L_value - beta * H[pi]
+
+with the decaying learning rate, clip range epsilon and entropy weight beta.
+
+Change the algorithm here: edit the loss terms in ``update``, or add networks
+in ``__init__`` (register them in ``get_modules`` so checkpoints include them).
+"""
+
+from typing import Dict, List, Optional, cast
+
+from mlagents.torch_utils import default_device, torch
+from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
+from mlagents.trainers.optimizer.torch_optimizer import TorchOptimizer
+from mlagents.trainers.policy.torch_policy import TorchPolicy
+from mlagents.trainers.settings import TrainerSettings
+from mlagents.trainers.torch_entities.action_log_probs import ActionLogProbs
+from mlagents.trainers.torch_entities.agent_action import AgentAction
+from mlagents.trainers.torch_entities.networks import Critic, ValueNetwork
+from mlagents.trainers.torch_entities.utils import ModelUtils
+from mlagents.trainers.trajectory import ObsUtil
+
+from .settings import {{ cookiecutter.trainer_class_name }}Settings
+
+
+class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
+    """Owns the critic, the Adam optimizer and the decaying schedules."""
+
+    def __init__(self, policy: TorchPolicy, trainer_settings: TrainerSettings) -> None:
+        super().__init__(policy, trainer_settings)
+        self.hyperparameters = cast(
+            {{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters
+        )
+        params = list(self.policy.actor.parameters())
+        self._critic: Critic
+        if self.hyperparameters.shared_critic:
+            self._critic = cast(Critic, policy.actor)
+        else:
+            self._critic = ValueNetwork(
+                [signal.value for signal in trainer_settings.reward_signals],
+                policy.behavior_spec.observation_specs,
+                network_settings=trainer_settings.network_settings,
+            )
+            self._critic.to(default_device())
+            params += list(self._critic.parameters())
+        self.optimizer = torch.optim.Adam(params, lr=self.hyperparameters.learning_rate)
+
+        # Learning rate, clip range and entropy weight decay over max_steps.
+        max_steps = trainer_settings.max_steps
+        hp = self.hyperparameters
+        self.learning_rate = ModelUtils.DecayedValue(
+            hp.learning_rate_schedule, hp.learning_rate, 1e-10, max_steps
+        )
+        self.epsilon = ModelUtils.DecayedValue(hp.epsilon_schedule, hp.epsilon, 0.1, max_steps)
+        self.beta = ModelUtils.DecayedValue(hp.beta_schedule, hp.beta, 1e-5, max_steps)
+
+    @property
+    def critic(self) -> Critic:
+        return self._critic
+
+    def update(self, batch: AgentBuffer, num_sequences: int) -> Dict[str, float]:
+        """One gradient step of PPO on a minibatch; returns the stats to report."""
+        step = self.policy.get_current_step()
+        lr = self.learning_rate.get_value(step)
+        epsilon = self.epsilon.get_value(step)
+        beta = self.beta.get_value(step)
+        seq_len = self.policy.sequence_length
+
+        obs = [
+            ModelUtils.list_to_tensor(o)
+            for o in ObsUtil.from_buffer(batch, len(self.policy.behavior_spec.observation_specs))
+        ]
+        actions = AgentAction.from_buffer(batch)
+        masks = ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool)
+        advantages = ModelUtils.list_to_tensor(batch[BufferKey.ADVANTAGES]).unsqueeze(-1)
+        old_log_probs = ActionLogProbs.from_buffer(batch).flatten()
+
+        # Re-evaluate the stored actions under the current policy and critic.
+        stats = self.policy.actor.get_stats(
+            obs,
+            actions,
+            masks=ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK]),
+            memories=_sequence_starts(batch, BufferKey.MEMORY, seq_len),
+            sequence_length=seq_len,
+        )
+        log_probs = stats["log_probs"].flatten()
+        entropy = stats["entropy"]
+        values, _ = self.critic.critic_pass(
+            obs,
+            memories=_sequence_starts(batch, BufferKey.CRITIC_MEMORY, seq_len),
+            sequence_length=seq_len,
+        )
+
+        # Clipped surrogate: ratio r = pi(a|s) / pi_old(a|s),
+        # L_clip = -E[min(r * A, clip(r, 1 - eps, 1 + eps) * A)].
+        ratio = torch.exp(log_probs - old_log_probs)
+        surrogate = torch.min(
+            ratio * advantages, torch.clamp(ratio, 1.0 - epsilon, 1.0 + epsilon) * advantages
+        )
+        policy_loss = -ModelUtils.masked_mean(surrogate, masks)
+
+        # Value loss per reward signal: (G_t - V(s_t))^2. (ML-Agents' PPO also clips
+        # V around the old estimate, but in mlagents 1.1.0 the old-value and return
+        # buffer keys alias, so that clipping is a no-op; this is what it computes.)
+        value_losses = []
+        for name, value in values.items():
+            returns = ModelUtils.list_to_tensor(batch[RewardSignalUtil.returns_key(name)])
+            value_losses.append(ModelUtils.masked_mean((returns - value) ** 2, masks))
+        value_loss = torch.stack(value_losses).mean()
+
+        # Entropy bonus keeps the policy exploring.
+        loss = policy_loss + 0.5 * value_loss - beta * ModelUtils.masked_mean(entropy, masks)
+
+        ModelUtils.update_learning_rate(self.optimizer, lr)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return {
+            "Losses/Policy Loss": policy_loss.item(),
+            "Losses/Value Loss": value_loss.item(),
+            "Policy/Learning Rate": lr,
+            "Policy/Epsilon": epsilon,
+            "Policy/Beta": beta,
+        }
+
+    def get_modules(self) -> Dict[str, torch.nn.Module]:
+        """Everything that must be saved in a checkpoint and restored on --resume."""
+        modules: Dict[str, torch.nn.Module] = {
+            "Optimizer:value_optimizer": self.optimizer,  # type: ignore[dict-item]
+            "Optimizer:critic": self._critic,
+        }
+        for reward_provider in self.reward_signals.values():
+            modules.update(reward_provider.get_modules())
+        return modules
+
+
+def _sequence_starts(
+    batch: AgentBuffer, key: BufferKey, sequence_length: int
+) -> Optional[torch.Tensor]:
+    """Recurrent memories at the start of each sequence (None without memory)."""
+    memories: List[torch.Tensor] = [
+        ModelUtils.list_to_tensor(batch[key][i])
+        for i in range(0, len(batch[key]), sequence_length)
+    ]
+    return torch.stack(memories).unsqueeze(0) if memories else None

@@ -1,0 +1,42 @@
+"""Hyperparameters of {{ cookiecutter.trainer_class_name }}: what a YAML ``hyperparameters:`` block may hold.
+
+ML-Agents turns the block into this attrs class. An unknown key is rejected
+with ML-Agents' own error, and the validators below reject nonsense values at
+parse time. To add a hyperparameter, add a typed field with a default (and a
+validator), then read it as ``self.hyperparameters.<name>`` in the trainer or
+optimizer.
+"""
+
+import attr
+from mlagents.trainers.exception import TrainerConfigError
+from mlagents.trainers.settings import OnPolicyHyperparamSettings, ScheduleType
+
+from .validation import in_range, positive
+
+
+@attr.s(auto_attribs=True)
+class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
+    """PPO-style settings. Defaults follow ML-Agents' built-in PPO."""
+
+    # Inherited fields, redeclared to validate them.
+    batch_size: int = attr.ib(default=1024, validator=positive)
+    buffer_size: int = attr.ib(default=10240, validator=positive)
+    learning_rate: float = attr.ib(default=3.0e-4, validator=positive)
+    num_epoch: int = attr.ib(default=3, validator=positive)
+    # Entropy bonus weight (beta), clip range (epsilon) and GAE lambda.
+    beta: float = attr.ib(default=5.0e-3, validator=in_range(0, None))
+    epsilon: float = attr.ib(default=0.2, validator=in_range(0, 1, False, False))
+    lambd: float = attr.ib(default=0.95, validator=in_range(0, 1))
+    # Share the actor's network body with the value function.
+    shared_critic: bool = False
+    learning_rate_schedule: ScheduleType = ScheduleType.LINEAR
+    beta_schedule: ScheduleType = ScheduleType.LINEAR
+    epsilon_schedule: ScheduleType = ScheduleType.LINEAR
+
+    def __attrs_post_init__(self) -> None:
+        if self.batch_size > self.buffer_size:
+            raise TrainerConfigError(
+                f"{type(self).__name__}.batch_size ({self.batch_size}) must be <= "
+                f"buffer_size ({self.buffer_size}): each update splits the buffer "
+                "into minibatches."
+            )

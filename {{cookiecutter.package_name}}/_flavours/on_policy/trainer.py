@@ -1,0 +1,202 @@
+"""{{ cookiecutter.trainer_class_name }}: an on-policy (PPO-style) trainer for ML-Agents.
+
+Data flow, in the order ML-Agents calls it:
+
+1. ``create_policy`` builds the actor network that acts in the environment.
+2. ``create_optimizer`` builds the optimizer that owns the critic and the loss.
+3. ``_process_trajectory`` turns each finished trajectory into training data
+   (value estimates, rewards, GAE advantages and returns) in ``update_buffer``.
+4. ``_update_policy`` runs when the buffer holds ``buffer_size`` steps: a few
+   epochs of minibatch ``optimizer.update`` calls, then the buffer is cleared.
+
+``get_type_and_setting`` at the bottom is the entry point ML-Agents loads.
+Change the data pipeline here; change the loss in ``optimizer.py``.
+"""
+
+from collections import defaultdict
+from typing import Any, Dict, List, Tuple, Type, cast
+
+import numpy as np
+from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
+from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
+from mlagents.trainers.model_saver.model_saver import BaseModelSaver
+from mlagents.trainers.policy.torch_policy import TorchPolicy
+from mlagents.trainers.settings import TrainerSettings
+from mlagents.trainers.torch_entities.networks import SharedActorCritic, SimpleActor
+from mlagents.trainers.trainer.on_policy_trainer import OnPolicyTrainer
+from mlagents.trainers.trainer.trainer_utils import get_gae
+from mlagents.trainers.trajectory import Trajectory
+from mlagents_envs.base_env import BehaviorSpec
+
+from .onnx_export import OnnxSafeModelSaver
+from .optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
+from .settings import {{ cookiecutter.trainer_class_name }}Settings
+
+TRAINER_NAME = "{{ cookiecutter.trainer_type }}"
+
+
+class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
+    """Collects on-policy experience and updates the policy with PPO's loss."""
+
+    def __init__(
+        self,
+        behavior_name: str,
+        reward_buff_cap: int,
+        trainer_settings: TrainerSettings,
+        training: bool,
+        load: bool,
+        seed: int,
+        artifact_path: str,
+    ) -> None:
+        super().__init__(
+            behavior_name,
+            reward_buff_cap,
+            trainer_settings,
+            training,
+            load,
+            seed,
+            artifact_path,
+        )
+        self.hyperparameters = cast(
+            {{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters
+        )
+        self.policy: TorchPolicy = None  # type: ignore[assignment]
+        self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
+
+    def create_policy(
+        self, parsed_behavior_id: BehaviorIdentifiers, behavior_spec: BehaviorSpec
+    ) -> TorchPolicy:
+        """The acting network: a Gaussian/categorical actor, optionally sharing its body with the critic."""
+        actor_cls: Type[SimpleActor] = SimpleActor
+        actor_kwargs: Dict[str, Any] = {"conditional_sigma": False, "tanh_squash": False}
+        if self.hyperparameters.shared_critic:
+            actor_cls = SharedActorCritic
+            actor_kwargs["stream_names"] = [
+                signal.value for signal in self.trainer_settings.reward_signals
+            ]
+        return TorchPolicy(
+            self.seed,
+            behavior_spec,
+            self.trainer_settings.network_settings,
+            actor_cls,
+            actor_kwargs,
+        )
+
+    def create_optimizer(self) -> {{ cookiecutter.trainer_class_name }}Optimizer:
+        return {{ cookiecutter.trainer_class_name }}Optimizer(self.policy, self.trainer_settings)
+
+    @staticmethod
+    def create_model_saver(
+        trainer_settings: TrainerSettings, model_path: str, load: bool
+    ) -> BaseModelSaver:
+        # Checkpoints and the final model export .onnx with torch's legacy exporter.
+        return OnnxSafeModelSaver(trainer_settings, model_path, load)
+
+    def _process_trajectory(self, trajectory: Trajectory) -> None:
+        """Compute value estimates, rewards, advantages and returns for one trajectory."""
+        super()._process_trajectory(trajectory)
+        agent_id = trajectory.agent_id
+        buffer = trajectory.to_agentbuffer()
+        self._warn_if_group_reward(buffer)
+
+        if self.is_training:
+            self.policy.actor.update_normalization(buffer)
+            self.optimizer.critic.update_normalization(buffer)
+
+        # V(s_t) for every step, and V(s_T) to bootstrap from unless the episode ended.
+        value_estimates, value_next, value_memories = (
+            self.optimizer.get_trajectory_value_estimates(
+                buffer,
+                trajectory.next_obs,
+                trajectory.done_reached and not trajectory.interrupted,
+            )
+        )
+        if value_memories is not None:
+            buffer[BufferKey.CRITIC_MEMORY].set(value_memories)
+
+        self.collected_rewards["environment"][agent_id] += np.sum(
+            buffer[BufferKey.ENVIRONMENT_REWARDS]
+        )
+        advantages: List[np.ndarray] = []
+        returns: List[np.ndarray] = []
+        for name, signal in self.optimizer.reward_signals.items():
+            values = value_estimates[name]
+            self._stats_reporter.add_stat(
+                f"Policy/{signal.name.capitalize()} Value Estimate", np.mean(values)
+            )
+            rewards = signal.evaluate(buffer) * signal.strength
+            buffer[RewardSignalUtil.rewards_key(name)].extend(rewards)
+            self.collected_rewards[name][agent_id] += np.sum(rewards)
+
+            # GAE: A_t = sum_l (gamma * lambda)^l delta_{t+l},
+            # with delta_t = r_t + gamma V(s_{t+1}) - V(s_t); returns G_t = A_t + V(s_t).
+            advantage = get_gae(
+                rewards=rewards,
+                value_estimates=values,
+                value_next=value_next[name],
+                gamma=signal.gamma,
+                lambd=self.hyperparameters.lambd,
+            )
+            buffer[RewardSignalUtil.advantage_key(name)].set(advantage)
+            buffer[RewardSignalUtil.returns_key(name)].set(advantage + values)
+            advantages.append(advantage)
+            returns.append(advantage + values)
+
+        # With several reward signals, the policy follows their mean advantage.
+        buffer[BufferKey.ADVANTAGES].set(list(np.mean(advantages, axis=0)))
+        buffer[BufferKey.DISCOUNTED_RETURNS].set(list(np.mean(returns, axis=0)))
+        self._append_to_update_buffer(buffer)
+
+        if trajectory.done_reached:
+            self._update_end_episode_stats(agent_id, self.optimizer)
+
+    def _update_policy(self) -> bool:
+        """Run ``num_epoch`` passes of shuffled minibatches over the buffer, then clear it."""
+        self.cumulative_returns_since_policy_update.clear()
+        sequence_length = self.policy.sequence_length
+        batch_size = max(
+            self.hyperparameters.batch_size
+            - self.hyperparameters.batch_size % sequence_length,
+            sequence_length,
+        )
+        n_sequences = max(batch_size // sequence_length, 1)
+
+        # Normalize advantages over the whole buffer, not per minibatch.
+        advantages = np.array(self.update_buffer[BufferKey.ADVANTAGES].get_batch())
+        self.update_buffer[BufferKey.ADVANTAGES].set(
+            (advantages - advantages.mean()) / (advantages.std() + 1e-10)
+        )
+
+        stats: Dict[str, List[float]] = defaultdict(list)
+        n_batches = self.update_buffer.num_experiences // batch_size
+        for _ in range(self.hyperparameters.num_epoch):
+            self.update_buffer.shuffle(sequence_length=sequence_length)
+            for start in range(0, n_batches * batch_size, batch_size):
+                minibatch = self.update_buffer.make_mini_batch(start, start + batch_size)
+                update_stats = self.optimizer.update(minibatch, n_sequences)
+                update_stats.update(self.optimizer.update_reward_signals(minibatch))
+                for stat_name, value in update_stats.items():
+                    stats[stat_name].append(value)
+        for stat_name, values in stats.items():
+            self._stats_reporter.add_stat(stat_name, float(np.mean(values)))
+
+        if self.optimizer.bc_module:
+            for stat_name, value in self.optimizer.bc_module.update().items():
+                self._stats_reporter.add_stat(stat_name, value)
+        self._clear_update_buffer()
+        return True
+
+    @staticmethod
+    def get_settings_type() -> Type[{{ cookiecutter.trainer_class_name }}Settings]:
+        return {{ cookiecutter.trainer_class_name }}Settings
+
+    @staticmethod
+    def get_trainer_name() -> str:
+        return TRAINER_NAME
+
+
+def get_type_and_setting() -> Tuple[Dict[str, type], Dict[str, type]]:
+    """The entry point ML-Agents calls: ``trainer_type`` -> trainer and settings classes."""
+    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {
+        TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings
+    }

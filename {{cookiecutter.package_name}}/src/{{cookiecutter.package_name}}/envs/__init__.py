@@ -1,0 +1,18 @@
+"""Unity-free environments bundled with this trainer package.
+
+``Ball3DEnv`` is a NumPy re-implementation of ML-Agents' 3DBall example that
+speaks ML-Agents' ``BaseEnv`` API. Add your own ``BaseEnv`` here and register it
+in ``ENVIRONMENTS`` to train on it with the ``train`` command or serve it with
+the stand-in player.
+"""
+
+from typing import Callable, Dict
+
+from mlagents_envs.base_env import BaseEnv
+
+from .ball3d import Ball3DEnv
+
+# Name -> factory(seed, num_areas, side_channels). The first entry is the default.
+ENVIRONMENTS: Dict[str, Callable[..., BaseEnv]] = {"3DBall": Ball3DEnv}
+
+__all__ = ["Ball3DEnv", "ENVIRONMENTS"]

@@ -1,0 +1,406 @@
+"""A pure-NumPy 3DBall: ML-Agents' balance-ball example without Unity.
+
+Each agent tilts a 5x5x5 platform (two continuous actions, at most 2 degrees per
+axis per physics tick) to keep a ball on top. It implements ML-Agents'
+``BaseEnv``, so ML-Agents' own trainers, env managers and ``mlagents-learn``
+(through the stand-in player) drive it exactly like a Unity build.
+
+What is exact, and what is not (the one place this is stated):
+
+* Exact, following ``Ball3DAgent.cs`` and the Academy's tick order: the 8
+  observations and their order, action clamping, per-tick rotation and the tilt
+  gate, the decision period of 5 with actions repeated between decisions, the
+  ``SetReward`` semantics (+0.1 per decision, -1 on a fall), terminal steps one
+  tick after the fall, interruption at 5000 physics ticks, reset ranges and the
+  order of random draws, and the ``mass``/``scale``/``gravity`` parameters.
+* Approximate: the contact dynamics. PhysX solves contacts iteratively with patch
+  friction and speculative contacts; here a single sequential impulse per tick
+  (restitution 0.05 above 2 m/s, Coulomb friction mu=0.6, rolling sphere) stands
+  in for it. The platform is a teleported static collider, so tilting pushes the
+  ball only by depenetration, as in PhysX, but the push speed is approximate.
+  Sleeping is not modelled, and NumPy's generator replaces Unity's xorshift RNG.
+  A FLOAT ``gravity`` is honoured whenever it arrives (Unity may miss one sent
+  in the very first reset message).
+
+Change ``Ball3DConfig`` to make the task harder or easier.
+"""
+
+from typing import Dict, List, Optional, Tuple
+
+import attr
+import numpy as np
+from mlagents_envs.base_env import (
+    ActionSpec,
+    ActionTuple,
+    AgentId,
+    BaseEnv,
+    BehaviorMapping,
+    BehaviorName,
+    BehaviorSpec,
+    DecisionSteps,
+    DimensionProperty,
+    ObservationSpec,
+    ObservationType,
+    TerminalSteps,
+)
+from mlagents_envs.exception import UnityActionException, UnityEnvironmentException
+from mlagents_envs.side_channel.side_channel import SideChannel
+from mlagents_envs.side_channel.side_channel_manager import SideChannelManager
+
+from .side_channels import UnitySideChannelReceiver
+
+BEHAVIOR_NAME = "3DBall?team=0"
+OBSERVATION_NAME = "VectorSensor_size8"
+
+
+@attr.s(auto_attribs=True, frozen=True)
+class Ball3DConfig:
+    """Constants of the 3DBall scene and prefab (see the module docstring)."""
+
+    agents_per_area: int = 12
+    dt: float = 0.02  # fixed physics timestep, seconds
+    gravity: float = 9.81
+    decision_period: int = 5
+    max_step: int = 5000  # physics ticks per episode before interruption
+    half_extent: float = 2.5  # the platform is a 5x5x5 cube
+    friction: float = 0.6
+    restitution: float = 0.05
+    bounce_threshold: float = 2.0  # m/s; slower impacts do not bounce
+    contact_offset: float = 0.01
+    max_depenetration_speed: float = 10.0
+    angular_drag: float = 0.01
+    max_degrees_per_tick: float = 2.0
+    tilt_gate: float = 0.25  # |quaternion component| above which tilting stops
+    reset_tilt_degrees: float = 10.0
+    reset_ball_offset: float = 1.5
+    reset_ball_height: float = 4.0
+    reward_alive: float = 0.1
+    reward_fall: float = -1.0
+
+
+# Vectors are stored component-major, shape (3, N), and quaternions as (4, N) in
+# Unity's (x, y, z, w) order: on 12 agents, NumPy's per-call overhead dominates,
+# so explicit component algebra is several times faster than np.cross or einsum.
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array(
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    )
+
+
+def _rotate_vector(q: np.ndarray, v: np.ndarray, inverse: bool = False) -> np.ndarray:
+    """Rotate vectors ``v`` by unit quaternions ``q`` (or by their inverse)."""
+    u = -q[:3] if inverse else q[:3]
+    t = 2.0 * _cross(u, v)
+    return v + q[3] * t + _cross(u, t)
+
+
+def _tilt(q: np.ndarray, axis: int, degrees: np.ndarray) -> np.ndarray:
+    """``q * AngleAxis(degrees, axis)`` for axis 0 (x) or 2 (z): Unity's Rotate."""
+    half = np.radians(degrees) / 2.0
+    s, c = np.sin(half), np.cos(half)
+    x, y, z, w = q
+    if axis == 2:
+        return np.array([x * c + y * s, y * c - x * s, z * c + w * s, w * c - z * s])
+    return np.array([x * c + w * s, y * c + z * s, z * c - y * s, w * c - x * s])
+
+
+class Ball3DEnv(BaseEnv):
+    """ML-Agents' 3DBall as a vectorized ``BaseEnv``.
+
+    :param seed: seeds every random draw; the same seed gives the same episode.
+    :param num_areas: copies of the 12-agent training area.
+    :param side_channels: Python-side channels, as ``UnityEnvironment`` takes them.
+    :param config: scene constants.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        num_areas: int = 1,
+        side_channels: Optional[List[SideChannel]] = None,
+        config: Ball3DConfig = Ball3DConfig(),
+    ) -> None:
+        if num_areas < 1:
+            raise UnityEnvironmentException(f"num_areas must be >= 1, got {num_areas}")
+        self.config = config
+        self.num_agents = config.agents_per_area * num_areas
+        self._rng = np.random.default_rng(seed)
+        self._side_channel_manager = SideChannelManager(side_channels or [])
+        self.side_channel_receiver = UnitySideChannelReceiver()
+        self.side_channel_receiver.parameters.register_callback("gravity", self._set_gravity)
+        self.gravity = config.gravity
+        self._spec = BehaviorSpec(
+            observation_specs=[
+                ObservationSpec(
+                    shape=(8,),
+                    dimension_property=(DimensionProperty.NONE,),
+                    observation_type=ObservationType.DEFAULT,
+                    name=OBSERVATION_NAME,
+                )
+            ],
+            action_spec=ActionSpec(continuous_size=2, discrete_branches=()),
+        )
+        n = self.num_agents
+        self.agent_ids = np.arange(n, dtype=np.int32)
+        # Component-major state: rotation is (4, N), the ball's vectors are (3, N).
+        self.rotation = np.tile([[0.0], [0.0], [0.0], [1.0]], (1, n))
+        self.ball_position = np.zeros((3, n))  # relative to the platform centre
+        self.ball_velocity = np.zeros((3, n))
+        self.ball_spin = np.zeros((3, n))
+        self.ball_radius = np.full(n, 0.5)
+        self.ball_mass = np.ones(n)
+        self.agent_steps = np.zeros(n, dtype=np.int64)
+        self.reward = np.zeros(n, dtype=np.float32)
+        self.action = np.zeros((n, 2))
+        self.academy_steps = 0
+        self._needs_full_reset = True
+        self._decision: Optional[DecisionSteps] = None
+        self._terminals: List[Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._sent_terminals: TerminalSteps = TerminalSteps.empty(self._spec)
+        self._closed = False
+        # SubprocessEnvManager reads this; None means "no training analytics".
+        self.academy_capabilities = None
+
+    # ----------------------------------------------------------------- BaseEnv
+    @property
+    def behavior_specs(self) -> BehaviorMapping:
+        return BehaviorMapping({BEHAVIOR_NAME: self._spec})
+
+    def reset(self) -> None:
+        self._check_open()
+        self._receive_side_channels()
+        self._needs_full_reset = True
+        self._terminals = []
+        self._run_until_exchange()
+
+    def step(self) -> None:
+        self._check_open()
+        self._receive_side_channels()
+        if self.academy_steps > 0:  # a tick is waiting for this exchange's actions
+            self._finish_tick()
+        self._run_until_exchange()
+
+    def get_steps(self, behavior_name: BehaviorName) -> Tuple[DecisionSteps, TerminalSteps]:
+        self._check_behavior(behavior_name)
+        decision = self._decision or DecisionSteps.empty(self._spec)
+        return decision, self._sent_terminals
+
+    def set_actions(self, behavior_name: BehaviorName, action: ActionTuple) -> None:
+        self._check_behavior(behavior_name)
+        n_decisions = 0 if self._decision is None else len(self._decision)
+        if n_decisions == 0 and not np.size(getattr(action, "continuous", [])):
+            return  # nothing to act on (ML-Agents' env managers pass [] here)
+        continuous = np.asarray(action.continuous)
+        if continuous.shape != (n_decisions, 2):
+            raise UnityActionException(
+                f"3DBall expects continuous actions of shape ({n_decisions}, 2) for the "
+                f"{n_decisions} agents requesting a decision, got {continuous.shape}"
+            )
+        if not np.all(np.isfinite(continuous)):
+            raise UnityActionException("3DBall actions contain NaN or infinite values")
+        if n_decisions:
+            self.action[self._decision.agent_id] = continuous
+
+    def set_action_for_agent(
+        self, behavior_name: BehaviorName, agent_id: AgentId, action: ActionTuple
+    ) -> None:
+        self._check_behavior(behavior_name)
+        if self._decision is None or agent_id not in self._decision.agent_id_to_index:
+            raise UnityActionException(f"agent {agent_id} is not requesting a decision")
+        continuous = np.asarray(action.continuous, dtype=np.float64).reshape(-1)
+        if continuous.shape != (2,) or not np.all(np.isfinite(continuous)):
+            raise UnityActionException(
+                f"3DBall expects 2 finite continuous actions, got {action.continuous!r}"
+            )
+        self.action[agent_id] = continuous
+
+    def close(self) -> None:
+        self._closed = True
+
+    # ----------------------------------------------------- side-channel input
+    def receive_side_channel_bytes(self, data: bytes) -> None:
+        """Apply Python -> Unity side-channel bytes (used by the gRPC player)."""
+        self.side_channel_receiver.receive(data)
+
+    def _receive_side_channels(self) -> None:
+        data = self._side_channel_manager.generate_side_channel_messages()
+        if data:
+            self.receive_side_channel_bytes(bytes(data))
+
+    def _set_gravity(self, value: float) -> None:
+        self.gravity = value
+
+    # ------------------------------------------------- the Academy's tick loop
+    def _run_until_exchange(self) -> None:
+        """Run physics ticks until Unity would exchange a message with Python."""
+        while not self._begin_tick():
+            self._finish_tick()
+
+    def _begin_tick(self) -> bool:
+        """Steps 1-4 of a tick. Returns True when there is something to send."""
+        if self._needs_full_reset:
+            self._needs_full_reset = False
+            self.academy_steps = 0
+            self.action[:] = 0.0
+            self._reset_agents(np.ones(self.num_agents, dtype=bool))
+        request_decision = self.academy_steps % self.config.decision_period == 0
+        self.academy_steps += 1
+        self.agent_steps += 1
+        self._decision = None
+        if request_decision:
+            self._decision = DecisionSteps(
+                obs=[self._observe(slice(None))],
+                reward=self.reward.copy(),
+                agent_id=self.agent_ids.copy(),
+                action_mask=None,
+                group_id=np.zeros(self.num_agents, dtype=np.int32),
+                group_reward=np.zeros(self.num_agents, dtype=np.float32),
+            )
+            self.reward[:] = 0.0
+        self._sent_terminals = self._collect_terminals()
+        return self._decision is not None or len(self._sent_terminals) > 0
+
+    def _finish_tick(self) -> None:
+        """Steps 6-7 of a tick: act, check for falls and max step, then physics."""
+        cfg = self.config
+        self.rotation = self._rotate(self.rotation, self.action)
+        x, y, z = self.ball_position
+        fell = (y < -2.0) | (np.abs(x) > 3.0) | (np.abs(z) > 3.0)
+        self.reward = np.where(fell, cfg.reward_fall, cfg.reward_alive).astype(np.float32)
+        max_reached = ~fell & (self.agent_steps >= cfg.max_step)
+        for done, interrupted in ((fell, False), (max_reached, True)):
+            if done.any():
+                ids = np.flatnonzero(done)
+                self._terminals.append(
+                    (
+                        self._observe(ids),
+                        self.reward[ids].copy(),
+                        np.full(len(ids), interrupted),
+                        ids.astype(np.int32),
+                    )
+                )
+                self.reward[ids] = 0.0
+                self.action[ids] = 0.0
+                self._reset_agents(done)
+        self._physics_step()
+
+    def _collect_terminals(self) -> TerminalSteps:
+        if not self._terminals:
+            return TerminalSteps.empty(self._spec)
+        obs, reward, interrupted, ids = (np.concatenate(x) for x in zip(*self._terminals))
+        self._terminals = []
+        return TerminalSteps(
+            obs=[obs],
+            reward=reward,
+            interrupted=interrupted,
+            agent_id=ids,
+            group_id=np.zeros(len(ids), dtype=np.int32),
+            group_reward=np.zeros(len(ids), dtype=np.float32),
+        )
+
+    # ----------------------------------------------------------- the agent
+    def _observe(self, idx: object) -> np.ndarray:
+        """The 8 observations: rotation.z, rotation.x, ball offset, ball velocity."""
+        q = self.rotation[:, idx]
+        rows = [q[2:3], q[0:1], self.ball_position[:, idx], self.ball_velocity[:, idx]]
+        return np.concatenate(rows, axis=0).T.astype(np.float32)
+
+    def _rotate(self, q: np.ndarray, action: np.ndarray) -> np.ndarray:
+        """``OnActionReceived``: tilt about z, then about x, each behind a gate."""
+        cfg = self.config
+        degrees = cfg.max_degrees_per_tick * np.minimum(np.maximum(action, -1.0), 1.0)
+        for column, axis in ((0, 2), (1, 0)):
+            angle = degrees[:, column]
+            component = q[axis]
+            gate = ((component < cfg.tilt_gate) & (angle > 0)) | (
+                (component > -cfg.tilt_gate) & (angle < 0)
+            )
+            q = _tilt(q, axis, np.where(gate, angle, 0.0))
+        return q / np.sqrt((q * q).sum(axis=0))
+
+    def _reset_agents(self, mask: np.ndarray) -> None:
+        """``OnEpisodeBegin`` for the agents in ``mask``."""
+        cfg = self.config
+        ids = np.flatnonzero(mask)
+        # Per agent, in Unity's order: tilt-x, tilt-z, ball-x, ball-z.
+        draws = self._rng.uniform(-1.0, 1.0, size=(len(ids), 4))
+        identity = np.tile([[0.0], [0.0], [0.0], [1.0]], (1, len(ids)))
+        tilted_x = _tilt(identity, 0, draws[:, 0] * cfg.reset_tilt_degrees)
+        self.rotation[:, ids] = _tilt(tilted_x, 2, draws[:, 1] * cfg.reset_tilt_degrees)
+        self.ball_velocity[:, ids] = 0.0  # Unity keeps the angular velocity
+        self.ball_position[0, ids] = draws[:, 2] * cfg.reset_ball_offset
+        self.ball_position[1, ids] = cfg.reset_ball_height
+        self.ball_position[2, ids] = draws[:, 3] * cfg.reset_ball_offset
+        params = self.side_channel_receiver.parameters
+        for i in ids:
+            self.ball_mass[i] = params.get_with_default("mass", 1.0)
+            self.ball_radius[i] = 0.5 * params.get_with_default("scale", 1.0)
+        self.agent_steps[ids] = 0
+
+    # ----------------------------------------------------------- the physics
+    def _physics_step(self) -> None:
+        """One 0.02 s step: gravity, sphere-box contact impulse, integration."""
+        cfg = self.config
+        dt, r, h = cfg.dt, self.ball_radius, cfg.half_extent
+        v = self.ball_velocity
+        v[1] -= self.gravity * dt
+        w = self.ball_spin * (1.0 - cfg.angular_drag * dt)
+        # Ball centre in the platform frame, and its offset from the closest cube point.
+        local = _rotate_vector(self.rotation, self.ball_position, inverse=True)
+        offset = local - np.minimum(np.maximum(local, -h), h)
+        dist = np.sqrt(_dot(offset, offset))
+        gap = dist - r
+        contact = gap < cfg.contact_offset
+        if contact.any():
+            # Inside the cube (dist == 0) the push-out direction is the face normal +y.
+            normal_local = offset / np.maximum(dist, 1e-9)
+            normal_local[1] = np.where(dist < 1e-9, 1.0, normal_local[1])
+            n = _rotate_vector(self.rotation, normal_local)
+            vn = _dot(v, n)
+            # Close the gap (or push out of penetration), capped like PhysX.
+            vn_target = np.minimum(
+                np.maximum(vn, -gap / dt), np.maximum(vn, cfg.max_depenetration_speed)
+            )
+            bounce = -vn > cfg.bounce_threshold
+            vn_target = np.where(bounce, np.maximum(vn_target, -cfg.restitution * vn), vn_target)
+            jn = np.where(contact, np.maximum(vn_target - vn, 0.0), 0.0)
+            v = v + jn * n
+            # Coulomb friction at the contact point; 2/7 is a rolling solid sphere.
+            lever = -r * n
+            slip = v + _cross(w, lever)
+            slip = slip - _dot(slip, n) * n
+            jt = -(2.0 / 7.0) * slip
+            limit = cfg.friction * jn
+            magnitude = np.sqrt(_dot(jt, jt))
+            jt = jt * np.where(magnitude > limit, limit / np.maximum(magnitude, 1e-12), 1.0)
+            v = v + jt
+            w = w + _cross(lever, jt) / (0.4 * r * r)
+        self.ball_velocity = v
+        self.ball_spin = w
+        self.ball_position = self.ball_position + v * dt
+
+    # ----------------------------------------------------------- checks
+    def _check_behavior(self, behavior_name: str) -> None:
+        if behavior_name != BEHAVIOR_NAME:
+            raise UnityActionException(
+                f"unknown behavior name {behavior_name!r}; this environment has {BEHAVIOR_NAME!r}"
+            )
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UnityEnvironmentException("the 3DBall environment is closed")
+
+    @property
+    def environment_parameters(self) -> Dict[str, float]:
+        """The environment parameters received so far (NaN for samplers)."""
+        return dict(self.side_channel_receiver.parameters.received)

@@ -1,0 +1,137 @@
+"""Train a YAML config on a bundled simulator, in-process, with no Unity build.
+
+    {{ cookiecutter.distribution_name }}-train config/{{ cookiecutter.trainer_type }}_3DBall.yaml --run-id my_run
+
+Everything but the environment is ``mlagents-learn``'s own: its option parsing
+(``--resume``, ``--force``, ``--seed``, ``--num-envs``, ``--num-areas``,
+``--results-dir``, ...), ``TrainerController``, ``TrainerFactory`` and
+``SubprocessEnvManager``, so the results folder has the same layout
+(checkpoints, TensorBoard summaries, ``.onnx``). ``--env`` names a bundled
+simulator instead of a Unity build. ``--stop-at-reward R`` presses Ctrl-C for
+you once the mean reward reaches R, which saves a checkpoint and the ``.onnx``.
+"""
+
+import argparse
+import math
+import os
+import signal
+import sys
+from typing import Callable, Dict, List, Optional
+
+from mlagents.trainers import learn
+from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
+from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.side_channel.side_channel import SideChannel
+
+from .envs import ENVIRONMENTS
+
+REWARD_STAT = "Environment/Cumulative Reward"
+
+
+class SimulatorFactory:
+    """Picklable ``(worker_id, side_channels) -> BaseEnv`` for SubprocessEnvManager."""
+
+    def __init__(self, env_name: str, seed: int, num_areas: int) -> None:
+        self.env_name = env_name
+        self.seed = seed
+        self.num_areas = num_areas
+
+    def __call__(self, worker_id: int, side_channels: List[SideChannel]) -> BaseEnv:
+        # Like mlagents-learn, each worker gets seed + worker_id.
+        return ENVIRONMENTS[self.env_name](
+            seed=self.seed + worker_id,
+            num_areas=self.num_areas,
+            side_channels=side_channels,
+        )
+
+
+class RewardTracker(StatsWriter):
+    """Remembers the latest mean reward per behavior; can stop training at a target."""
+
+    def __init__(self, stop_at_reward: Optional[float]) -> None:
+        self.stop_at_reward = stop_at_reward
+        self.latest: Dict[str, float] = {}
+        self.steps: Dict[str, int] = {}
+        self.stopped_early = False
+
+    def write_stats(self, category: str, values: Dict[str, StatsSummary], step: int) -> None:
+        summary = values.get(REWARD_STAT)
+        if summary is None or summary.num == 0:
+            return
+        self.latest[category] = summary.mean
+        self.steps[category] = step
+        target = self.stop_at_reward
+        if target is not None and not self.stopped_early and summary.mean >= target:
+            self.stopped_early = True
+            print(f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping.")
+            # Exactly what Ctrl-C does: ML-Agents saves a checkpoint and the .onnx.
+            signal.raise_signal(signal.SIGINT)
+
+
+def _parse_own_arguments(argv: List[str]) -> tuple:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--stop-at-reward", type=float, default=None)
+    own, rest = parser.parse_known_args(argv)
+    if own.stop_at_reward is not None and not math.isfinite(own.stop_at_reward):
+        parser.error("--stop-at-reward must be a finite number")
+    return own, rest
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "-h" in argv or "--help" in argv:
+        print(__doc__)
+        print("--stop-at-reward R   stop (and save) once the mean reward reaches R\n")
+        print("All other options are mlagents-learn's; --env picks a simulator from:")
+        print("  " + ", ".join(ENVIRONMENTS) + "\n")
+    own, rest = _parse_own_arguments(argv)
+    options = learn.parse_command_line(rest)
+    env_name = options.env_settings.env_path or next(iter(ENVIRONMENTS))
+    if env_name not in ENVIRONMENTS:
+        print(
+            f"error: --env {env_name!r} is not a bundled simulator (choose from "
+            f"{', '.join(ENVIRONMENTS)}). To train with a Unity build, use mlagents-learn.",
+            file=sys.stderr,
+        )
+        return 2
+    tracker = RewardTracker(own.stop_at_reward)
+    learn.create_environment_factory = _simulator_environment_factory(env_name, tracker)
+    learn.run_cli(options)
+    _print_summary(tracker, options.checkpoint_settings.write_path)
+    return 0
+
+
+def _simulator_environment_factory(
+    env_name: str, tracker: RewardTracker
+) -> Callable[..., SimulatorFactory]:
+    """Replaces ``learn.create_environment_factory``, which launches Unity builds."""
+
+    def create(
+        env_path: Optional[str],
+        no_graphics: bool,
+        no_graphics_monitor: bool,
+        seed: int,
+        num_areas: int,
+        *unused: object,
+    ) -> SimulatorFactory:
+        # run_training has registered its writers by now; adding ours last means a
+        # stop at the target happens after TensorBoard recorded that summary.
+        StatsReporter.add_writer(tracker)
+        return SimulatorFactory(env_name, seed, num_areas)
+
+    return create
+
+
+def _print_summary(tracker: RewardTracker, write_path: str) -> None:
+    print("\n=== Training finished ===")
+    if not tracker.latest:
+        print("No episode finished, so there is no mean reward to report.")
+    for behavior, reward in tracker.latest.items():
+        print(f"{behavior}: mean reward {reward:.2f} at step {tracker.steps[behavior]}")
+        onnx_path = os.path.join(write_path, f"{behavior}.onnx")
+        if os.path.exists(onnx_path):
+            print(f"{behavior}: model {os.path.abspath(onnx_path)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""One ``update()`` on a synthetic minibatch trains the networks and reports the stats."""
+
+from pathlib import Path
+from typing import Any, Dict
+
+import torch
+from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
+from mlagents.trainers.settings import RunOptions
+
+from {{ cookiecutter.package_name }}.envs import Ball3DEnv
+from {{ cookiecutter.package_name }}.envs.ball3d import BEHAVIOR_NAME
+from {{ cookiecutter.package_name }}.optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
+from {{ cookiecutter.package_name }}.trainer import {{ cookiecutter.trainer_class_name }}
+
+from .helpers import synthetic_buffer
+
+{% if cookiecutter.algorithm == "on-policy" -%}
+EXPECTED_STATS = {
+    "Losses/Policy Loss",
+    "Losses/Value Loss",
+    "Policy/Learning Rate",
+    "Policy/Epsilon",
+    "Policy/Beta",
+}
+{%- else -%}
+EXPECTED_STATS = {
+    "Losses/Policy Loss",
+    "Losses/Q1 Loss",
+    "Losses/Q2 Loss",
+    "Losses/Entropy Coefficient Loss",
+    "Policy/Entropy Coefficient",
+    "Policy/Learning Rate",
+}
+{%- endif %}
+
+
+def make_optimizer(
+    config_dict: Dict[str, Any], tmp_path: Path
+) -> {{ cookiecutter.trainer_class_name }}Optimizer:
+    """The trainer's own policy and optimizer, as ML-Agents would build them."""
+    settings = RunOptions.from_dict(config_dict).behaviors["3DBall"]
+    trainer = {{ cookiecutter.trainer_class_name }}(
+        "3DBall", 10, settings, True, False, 0, str(tmp_path)
+    )
+    behavior_id = BehaviorIdentifiers.from_name_behavior_id(BEHAVIOR_NAME)
+    spec = Ball3DEnv().behavior_specs[BEHAVIOR_NAME]
+    trainer.policy = trainer.create_policy(behavior_id, spec)
+    return trainer.create_optimizer()
+
+
+def parameters(optimizer: {{ cookiecutter.trainer_class_name }}Optimizer) -> Dict[str, torch.Tensor]:
+    """Copies of every trainable tensor: the actor's and the optimizer's networks."""
+    named = {f"actor.{n}": p for n, p in optimizer.policy.actor.named_parameters()}
+    for module_name, module in optimizer.get_modules().items():
+        if isinstance(module, torch.nn.Module):
+            named.update(module.named_parameters(prefix=module_name))
+    return {name: tensor.detach().clone() for name, tensor in named.items()}
+
+
+def test_update_changes_weights_and_returns_the_stats(
+    config_dict: Dict[str, Any], tmp_path: Path
+) -> None:
+    optimizer = make_optimizer(config_dict, tmp_path)
+    before = parameters(optimizer)
+    batch = synthetic_buffer(
+        64, obs_size=8, action_size=2, stream_names=list(optimizer.reward_signals)
+    )
+    stats = optimizer.update(batch, num_sequences=64)
+
+    assert set(stats) == EXPECTED_STATS
+    assert all(isinstance(v, float) and v == v for v in stats.values())
+    after = parameters(optimizer)
+    changed = {name for name in before if not torch.equal(before[name], after[name])}
+    assert any(name.startswith("actor.") for name in changed), "the policy did not change"
+    assert any(not name.startswith("actor.") for name in changed), "no critic changed"
