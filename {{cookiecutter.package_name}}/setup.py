@@ -26,7 +26,13 @@ setup(
         "protobuf>=3.6,<3.21",
     ],
     extras_require={
-        "test": ["pytest>=7", "onnxruntime>=1.16", "black>=24", "ruff>=0.4", "tensorboard"],
+        "test": [
+            "pytest>=7",
+            "onnxruntime>=1.16",
+            "black>=24",
+            "ruff>=0.4",
+            "tensorboard",
+        ],
     },
     entry_points={
         "mlagents.trainer_type": [

@@ -5,7 +5,7 @@ ML-Agents keeps trainer types in a global registry that is empty until
 """
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 import yaml
@@ -22,6 +22,6 @@ def registered_plugins() -> Any:
 
 
 @pytest.fixture
-def config_dict() -> Dict[str, Any]:
+def config_dict() -> dict[str, Any]:
     """The example 3DBall config as a fresh, mutable dict."""
     return yaml.safe_load(CONFIG_PATH.read_text())

@@ -6,7 +6,7 @@ with a ``SimpleEnvManager`` (one process), as ML-Agents' own tests do.
 
 import copy
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import numpy as np
 from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
@@ -28,17 +28,19 @@ class RewardLog(StatsWriter):
     """Collects the mean episode reward at every summary."""
 
     def __init__(self) -> None:
-        self.rewards: List[float] = []
-        self.steps: List[int] = []
+        self.rewards: list[float] = []
+        self.steps: list[int] = []
 
-    def write_stats(self, category: str, values: Dict[str, StatsSummary], step: int) -> None:
+    def write_stats(
+        self, category: str, values: dict[str, StatsSummary], step: int
+    ) -> None:
         summary = values.get("Environment/Cumulative Reward")
         if summary is not None and summary.num > 0:
             self.rewards.append(summary.mean)
             self.steps.append(step)
 
 
-def run_options(config: Dict[str, Any], **behavior_overrides: Any) -> RunOptions:
+def run_options(config: dict[str, Any], **behavior_overrides: Any) -> RunOptions:
     """``RunOptions`` from a config dict, with overrides for the 3DBall behavior."""
     config = copy.deepcopy(config)
     config["behaviors"]["3DBall"].update(behavior_overrides)
@@ -50,7 +52,7 @@ def train_on_simulator(
     output_dir: Path,
     seed: int = 1,
     resume: bool = False,
-    env: Optional[Ball3DEnv] = None,
+    env: Ball3DEnv | None = None,
 ) -> RewardLog:
     """Train in-process on the 3DBall simulator; returns the reward log."""
     log = RewardLog()
@@ -83,13 +85,15 @@ def train_on_simulator(
 
 
 def synthetic_buffer(
-    n: int, obs_size: int, action_size: int, stream_names: List[str], seed: int = 0
+    n: int, obs_size: int, action_size: int, stream_names: list[str], seed: int = 0
 ) -> AgentBuffer:
     """An ``AgentBuffer`` shaped like processed continuous-action trajectories."""
     rng = np.random.default_rng(seed)
     buffer = AgentBuffer()
     for _ in range(n):
-        buffer[ObsUtil.get_name_at(0)].append(rng.normal(size=obs_size).astype(np.float32))
+        buffer[ObsUtil.get_name_at(0)].append(
+            rng.normal(size=obs_size).astype(np.float32)
+        )
         buffer[ObsUtil.get_name_at_next(0)].append(
             rng.normal(size=obs_size).astype(np.float32)
         )

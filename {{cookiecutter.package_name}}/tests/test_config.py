@@ -3,7 +3,7 @@
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 import yaml
@@ -16,7 +16,7 @@ from {{ cookiecutter.package_name }}.settings import {{ cookiecutter.trainer_cla
 from .conftest import CONFIG_PATH, TRAINER_TYPE
 
 
-def write_config(tmp_path: Path, config: Dict[str, Any]) -> str:
+def write_config(tmp_path: Path, config: dict[str, Any]) -> str:
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(config))
     return str(path)
@@ -34,14 +34,14 @@ def test_example_config_parses_into_the_settings_class() -> None:
 
 
 def test_unknown_hyperparameter_gives_ml_agents_error_naming_the_key(
-    config_dict: Dict[str, Any],
+    config_dict: dict[str, Any],
 ) -> None:
     config_dict["behaviors"]["3DBall"]["hyperparameters"]["not_a_field"] = 1
     with pytest.raises(TrainerConfigError, match="not_a_field"):
         RunOptions.from_dict(config_dict)
 
 
-{%- if cookiecutter.algorithm == "on-policy" %}
+{% if cookiecutter.algorithm == "on-policy" -%}
 BAD_VALUES = [
     ("learning_rate", -0.001, r"learning_rate must be in \(0, inf\]"),
     ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
@@ -53,7 +53,7 @@ BAD_VALUES = [
     ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
     ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
 ]
-{%- else %}
+{%- else -%}
 BAD_VALUES = [
     ("learning_rate", -0.001, r"learning_rate must be in \(0, inf\]"),
     ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
@@ -69,7 +69,7 @@ BAD_VALUES = [
 
 @pytest.mark.parametrize("field, value, message", BAD_VALUES)
 def test_out_of_range_hyperparameter_names_field_and_range(
-    config_dict: Dict[str, Any], field: str, value: float, message: str
+    config_dict: dict[str, Any], field: str, value: float, message: str
 ) -> None:
     config_dict["behaviors"]["3DBall"]["hyperparameters"][field] = value
     with pytest.raises(TrainerConfigError, match=message):
@@ -77,7 +77,7 @@ def test_out_of_range_hyperparameter_names_field_and_range(
 
 
 def test_mlagents_learn_rejects_a_bad_config_before_training(
-    tmp_path: Path, config_dict: Dict[str, Any]
+    tmp_path: Path, config_dict: dict[str, Any]
 ) -> None:
     config_dict["behaviors"]["3DBall"]["hyperparameters"]["learning_rate"] = -1.0
     result = subprocess.run(

@@ -8,7 +8,7 @@ import copy
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import onnx
 import pytest
@@ -30,13 +30,15 @@ BENCHMARK_STEPS = 200000
 {%- endif %}
 
 
-def short_run_config(config_dict: Dict[str, Any]) -> Dict[str, Any]:
+def short_run_config(config_dict: dict[str, Any]) -> dict[str, Any]:
     config = copy.deepcopy(config_dict)
     config["behaviors"]["3DBall"]["hyperparameters"].update(SHORT_RUN)
     return config
 
 
-def test_short_training_improves_the_reward(config_dict: Dict[str, Any], tmp_path: Path) -> None:
+def test_short_training_improves_the_reward(
+    config_dict: dict[str, Any], tmp_path: Path
+) -> None:
     options = run_options(
         short_run_config(config_dict), max_steps=SHORT_RUN_STEPS, summary_freq=3000
     )
@@ -50,7 +52,7 @@ def test_short_training_improves_the_reward(config_dict: Dict[str, Any], tmp_pat
     onnx.checker.check_model(onnx.load(str(onnx_files[0])))
 
 
-def reward_curve(run_dir: Path) -> List[Tuple[int, float]]:
+def reward_curve(run_dir: Path) -> list[tuple[int, float]]:
     events = EventAccumulator(str(run_dir / "3DBall"))
     events.Reload()
     return [(e.step, e.value) for e in events.Scalars("Environment/Cumulative Reward")]

@@ -1,7 +1,7 @@
 """One ``update()`` on a synthetic minibatch trains the networks and reports the stats."""
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import torch
 from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
@@ -35,12 +35,19 @@ EXPECTED_STATS = {
 
 
 def make_optimizer(
-    config_dict: Dict[str, Any], tmp_path: Path
+    config_dict: dict[str, Any],
+    tmp_path: Path,
 ) -> {{ cookiecutter.trainer_class_name }}Optimizer:
     """The trainer's own policy and optimizer, as ML-Agents would build them."""
     settings = RunOptions.from_dict(config_dict).behaviors["3DBall"]
     trainer = {{ cookiecutter.trainer_class_name }}(
-        "3DBall", 10, settings, True, False, 0, str(tmp_path)
+        behavior_name="3DBall",
+        reward_buff_cap=10,
+        trainer_settings=settings,
+        training=True,
+        load=False,
+        seed=0,
+        artifact_path=str(tmp_path),
     )
     behavior_id = BehaviorIdentifiers.from_name_behavior_id(BEHAVIOR_NAME)
     spec = Ball3DEnv().behavior_specs[BEHAVIOR_NAME]
@@ -48,7 +55,7 @@ def make_optimizer(
     return trainer.create_optimizer()
 
 
-def parameters(optimizer: {{ cookiecutter.trainer_class_name }}Optimizer) -> Dict[str, torch.Tensor]:
+def parameters(optimizer: {{ cookiecutter.trainer_class_name }}Optimizer) -> dict[str, torch.Tensor]:
     """Copies of every trainable tensor: the actor's and the optimizer's networks."""
     named = {f"actor.{n}": p for n, p in optimizer.policy.actor.named_parameters()}
     for module_name, module in optimizer.get_modules().items():
@@ -58,7 +65,7 @@ def parameters(optimizer: {{ cookiecutter.trainer_class_name }}Optimizer) -> Dic
 
 
 def test_update_changes_weights_and_returns_the_stats(
-    config_dict: Dict[str, Any], tmp_path: Path
+    config_dict: dict[str, Any], tmp_path: Path
 ) -> None:
     optimizer = make_optimizer(config_dict, tmp_path)
     before = parameters(optimizer)
@@ -71,5 +78,5 @@ def test_update_changes_weights_and_returns_the_stats(
     assert all(isinstance(v, float) and v == v for v in stats.values())
     after = parameters(optimizer)
     changed = {name for name in before if not torch.equal(before[name], after[name])}
-    assert any(name.startswith("actor.") for name in changed), "the policy did not change"
-    assert any(not name.startswith("actor.") for name in changed), "no critic changed"
+    assert any(name.startswith("actor.") for name in changed), "policy unchanged"
+    assert any(not name.startswith("actor.") for name in changed), "critic unchanged"

@@ -10,7 +10,7 @@ Change the algorithm here: edit the loss terms in ``update``, or add networks
 in ``__init__`` (register them in ``get_modules`` so checkpoints include them).
 """
 
-from typing import Dict, List, Optional, cast
+from typing import cast
 
 from mlagents.torch_utils import default_device, torch
 from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
@@ -31,9 +31,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
 
     def __init__(self, policy: TorchPolicy, trainer_settings: TrainerSettings) -> None:
         super().__init__(policy, trainer_settings)
-        self.hyperparameters = cast(
-            {{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters
-        )
+        self.hyperparameters = cast({{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters)
         params = list(self.policy.actor.parameters())
         self._critic: Critic
         if self.hyperparameters.shared_critic:
@@ -54,14 +52,16 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         self.learning_rate = ModelUtils.DecayedValue(
             hp.learning_rate_schedule, hp.learning_rate, 1e-10, max_steps
         )
-        self.epsilon = ModelUtils.DecayedValue(hp.epsilon_schedule, hp.epsilon, 0.1, max_steps)
+        self.epsilon = ModelUtils.DecayedValue(
+            hp.epsilon_schedule, hp.epsilon, 0.1, max_steps
+        )
         self.beta = ModelUtils.DecayedValue(hp.beta_schedule, hp.beta, 1e-5, max_steps)
 
     @property
     def critic(self) -> Critic:
         return self._critic
 
-    def update(self, batch: AgentBuffer, num_sequences: int) -> Dict[str, float]:
+    def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of PPO on a minibatch; returns the stats to report."""
         step = self.policy.get_current_step()
         lr = self.learning_rate.get_value(step)
@@ -71,11 +71,15 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
 
         obs = [
             ModelUtils.list_to_tensor(o)
-            for o in ObsUtil.from_buffer(batch, len(self.policy.behavior_spec.observation_specs))
+            for o in ObsUtil.from_buffer(
+                batch, len(self.policy.behavior_spec.observation_specs)
+            )
         ]
         actions = AgentAction.from_buffer(batch)
         masks = ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool)
-        advantages = ModelUtils.list_to_tensor(batch[BufferKey.ADVANTAGES]).unsqueeze(-1)
+        advantages = ModelUtils.list_to_tensor(batch[BufferKey.ADVANTAGES]).unsqueeze(
+            -1
+        )
         old_log_probs = ActionLogProbs.from_buffer(batch).flatten()
 
         # Re-evaluate the stored actions under the current policy and critic.
@@ -98,7 +102,8 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         # L_clip = -E[min(r * A, clip(r, 1 - eps, 1 + eps) * A)].
         ratio = torch.exp(log_probs - old_log_probs)
         surrogate = torch.min(
-            ratio * advantages, torch.clamp(ratio, 1.0 - epsilon, 1.0 + epsilon) * advantages
+            ratio * advantages,
+            torch.clamp(ratio, 1.0 - epsilon, 1.0 + epsilon) * advantages,
         )
         policy_loss = -ModelUtils.masked_mean(surrogate, masks)
 
@@ -107,12 +112,18 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         # buffer keys alias, so that clipping is a no-op; this is what it computes.)
         value_losses = []
         for name, value in values.items():
-            returns = ModelUtils.list_to_tensor(batch[RewardSignalUtil.returns_key(name)])
+            returns = ModelUtils.list_to_tensor(
+                batch[RewardSignalUtil.returns_key(name)]
+            )
             value_losses.append(ModelUtils.masked_mean((returns - value) ** 2, masks))
         value_loss = torch.stack(value_losses).mean()
 
         # Entropy bonus keeps the policy exploring.
-        loss = policy_loss + 0.5 * value_loss - beta * ModelUtils.masked_mean(entropy, masks)
+        loss = (
+            policy_loss
+            + 0.5 * value_loss
+            - beta * ModelUtils.masked_mean(entropy, masks)
+        )
 
         ModelUtils.update_learning_rate(self.optimizer, lr)
         self.optimizer.zero_grad()
@@ -126,9 +137,9 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             "Policy/Beta": beta,
         }
 
-    def get_modules(self) -> Dict[str, torch.nn.Module]:
+    def get_modules(self) -> dict[str, torch.nn.Module]:
         """Everything that must be saved in a checkpoint and restored on --resume."""
-        modules: Dict[str, torch.nn.Module] = {
+        modules: dict[str, torch.nn.Module] = {
             "Optimizer:value_optimizer": self.optimizer,  # type: ignore[dict-item]
             "Optimizer:critic": self._critic,
         }
@@ -139,9 +150,9 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
 
 def _sequence_starts(
     batch: AgentBuffer, key: BufferKey, sequence_length: int
-) -> Optional[torch.Tensor]:
+) -> torch.Tensor | None:
     """Recurrent memories at the start of each sequence (None without memory)."""
-    memories: List[torch.Tensor] = [
+    memories: list[torch.Tensor] = [
         ModelUtils.list_to_tensor(batch[key][i])
         for i in range(0, len(batch[key]), sequence_length)
     ]

@@ -14,7 +14,7 @@ Change the data pipeline here; change the loss in ``optimizer.py``.
 """
 
 from collections import defaultdict
-from typing import Any, Dict, List, Tuple, Type, cast
+from typing import Any, cast
 
 import numpy as np
 from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
@@ -57,9 +57,7 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             seed,
             artifact_path,
         )
-        self.hyperparameters = cast(
-            {{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters
-        )
+        self.hyperparameters = cast({{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters)
         self.policy: TorchPolicy = None  # type: ignore[assignment]
         self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
 
@@ -67,8 +65,11 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         self, parsed_behavior_id: BehaviorIdentifiers, behavior_spec: BehaviorSpec
     ) -> TorchPolicy:
         """The acting network: a Gaussian/categorical actor, optionally sharing its body with the critic."""
-        actor_cls: Type[SimpleActor] = SimpleActor
-        actor_kwargs: Dict[str, Any] = {"conditional_sigma": False, "tanh_squash": False}
+        actor_cls: type[SimpleActor] = SimpleActor
+        actor_kwargs: dict[str, Any] = {
+            "conditional_sigma": False,
+            "tanh_squash": False,
+        }
         if self.hyperparameters.shared_critic:
             actor_cls = SharedActorCritic
             actor_kwargs["stream_names"] = [
@@ -117,8 +118,8 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         self.collected_rewards["environment"][agent_id] += np.sum(
             buffer[BufferKey.ENVIRONMENT_REWARDS]
         )
-        advantages: List[np.ndarray] = []
-        returns: List[np.ndarray] = []
+        advantages: list[np.ndarray] = []
+        returns: list[np.ndarray] = []
         for name, signal in self.optimizer.reward_signals.items():
             values = value_estimates[name]
             self._stats_reporter.add_stat(
@@ -167,12 +168,14 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             (advantages - advantages.mean()) / (advantages.std() + 1e-10)
         )
 
-        stats: Dict[str, List[float]] = defaultdict(list)
+        stats: dict[str, list[float]] = defaultdict(list)
         n_batches = self.update_buffer.num_experiences // batch_size
         for _ in range(self.hyperparameters.num_epoch):
             self.update_buffer.shuffle(sequence_length=sequence_length)
             for start in range(0, n_batches * batch_size, batch_size):
-                minibatch = self.update_buffer.make_mini_batch(start, start + batch_size)
+                minibatch = self.update_buffer.make_mini_batch(
+                    start, start + batch_size
+                )
                 update_stats = self.optimizer.update(minibatch, n_sequences)
                 update_stats.update(self.optimizer.update_reward_signals(minibatch))
                 for stat_name, value in update_stats.items():
@@ -187,7 +190,7 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         return True
 
     @staticmethod
-    def get_settings_type() -> Type[{{ cookiecutter.trainer_class_name }}Settings]:
+    def get_settings_type() -> type[{{ cookiecutter.trainer_class_name }}Settings]:
         return {{ cookiecutter.trainer_class_name }}Settings
 
     @staticmethod
@@ -195,8 +198,6 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         return TRAINER_NAME
 
 
-def get_type_and_setting() -> Tuple[Dict[str, type], Dict[str, type]]:
+def get_type_and_setting() -> tuple[dict[str, type], dict[str, type]]:
     """The entry point ML-Agents calls: ``trainer_type`` -> trainer and settings classes."""
-    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {
-        TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings
-    }
+    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings}

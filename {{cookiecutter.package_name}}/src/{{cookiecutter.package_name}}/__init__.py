@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: a custom trainer plugin for Unity ML-Agents.
+"""A custom trainer plugin for Unity ML-Agents.
 
 ML-Agents finds this trainer through the ``mlagents.trainer_type`` entry point
 declared in ``setup.py``, which points at ``get_type_and_setting`` in

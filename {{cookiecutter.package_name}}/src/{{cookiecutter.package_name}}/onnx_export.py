@@ -10,7 +10,6 @@ built-in trainers in the same run are unaffected. Nothing to change here.
 
 import inspect
 import warnings
-from typing import Union
 
 from mlagents.torch_utils import torch
 from mlagents.trainers.model_saver.torch_model_saver import TorchModelSaver
@@ -56,7 +55,9 @@ class LegacyOnnxSerializer(ModelSerializer):
 class OnnxSafeModelSaver(TorchModelSaver):
     """``TorchModelSaver`` whose exporter is a ``LegacyOnnxSerializer``."""
 
-    def register(self, module: Union[TorchPolicy, TorchOptimizer]) -> None:
+    def register(self, module: TorchPolicy | TorchOptimizer) -> None:
         super().register(module)
-        if self.policy is not None and not isinstance(self.exporter, LegacyOnnxSerializer):
+        if self.policy is not None and not isinstance(
+            self.exporter, LegacyOnnxSerializer
+        ):
             self.exporter = LegacyOnnxSerializer(self.policy)

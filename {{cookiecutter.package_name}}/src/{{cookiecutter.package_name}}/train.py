@@ -16,7 +16,7 @@ import math
 import os
 import signal
 import sys
-from typing import Callable, Dict, List, Optional
+from collections.abc import Callable
 
 from mlagents.trainers import learn
 from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
@@ -36,7 +36,7 @@ class SimulatorFactory:
         self.seed = seed
         self.num_areas = num_areas
 
-    def __call__(self, worker_id: int, side_channels: List[SideChannel]) -> BaseEnv:
+    def __call__(self, worker_id: int, side_channels: list[SideChannel]) -> BaseEnv:
         # Like mlagents-learn, each worker gets seed + worker_id.
         return ENVIRONMENTS[self.env_name](
             seed=self.seed + worker_id,
@@ -48,13 +48,15 @@ class SimulatorFactory:
 class RewardTracker(StatsWriter):
     """Remembers the latest mean reward per behavior; can stop training at a target."""
 
-    def __init__(self, stop_at_reward: Optional[float]) -> None:
+    def __init__(self, stop_at_reward: float | None) -> None:
         self.stop_at_reward = stop_at_reward
-        self.latest: Dict[str, float] = {}
-        self.steps: Dict[str, int] = {}
+        self.latest: dict[str, float] = {}
+        self.steps: dict[str, int] = {}
         self.stopped_early = False
 
-    def write_stats(self, category: str, values: Dict[str, StatsSummary], step: int) -> None:
+    def write_stats(
+        self, category: str, values: dict[str, StatsSummary], step: int
+    ) -> None:
         summary = values.get(REWARD_STAT)
         if summary is None or summary.num == 0:
             return
@@ -63,12 +65,14 @@ class RewardTracker(StatsWriter):
         target = self.stop_at_reward
         if target is not None and not self.stopped_early and summary.mean >= target:
             self.stopped_early = True
-            print(f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping.")
+            print(
+                f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping."
+            )
             # Exactly what Ctrl-C does: ML-Agents saves a checkpoint and the .onnx.
             signal.raise_signal(signal.SIGINT)
 
 
-def _parse_own_arguments(argv: List[str]) -> tuple:
+def _parse_own_arguments(argv: list[str]) -> tuple:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--stop-at-reward", type=float, default=None)
     own, rest = parser.parse_known_args(argv)
@@ -77,7 +81,7 @@ def _parse_own_arguments(argv: List[str]) -> tuple:
     return own, rest
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "-h" in argv or "--help" in argv:
         print(__doc__)
@@ -107,7 +111,7 @@ def _simulator_environment_factory(
     """Replaces ``learn.create_environment_factory``, which launches Unity builds."""
 
     def create(
-        env_path: Optional[str],
+        env_path: str | None,
         no_graphics: bool,
         no_graphics_monitor: bool,
         seed: int,

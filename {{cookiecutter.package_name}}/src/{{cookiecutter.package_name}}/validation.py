@@ -5,7 +5,8 @@ before any training. Use them as attrs validators in ``settings.py``.
 """
 
 import math
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from mlagents.trainers.exception import TrainerConfigError
 
@@ -13,8 +14,8 @@ Validator = Callable[[Any, Any, Any], None]
 
 
 def in_range(
-    low: Optional[float],
-    high: Optional[float],
+    low: float | None,
+    high: float | None,
     low_inclusive: bool = True,
     high_inclusive: bool = True,
 ) -> Validator:

@@ -6,13 +6,13 @@ in ``ENVIRONMENTS`` to train on it with the ``train`` command or serve it with
 the stand-in player.
 """
 
-from typing import Callable, Dict
+from collections.abc import Callable
 
 from mlagents_envs.base_env import BaseEnv
 
 from .ball3d import Ball3DEnv
 
 # Name -> factory(seed, num_areas, side_channels). The first entry is the default.
-ENVIRONMENTS: Dict[str, Callable[..., BaseEnv]] = {"3DBall": Ball3DEnv}
+ENVIRONMENTS: dict[str, Callable[..., BaseEnv]] = {"3DBall": Ball3DEnv}
 
 __all__ = ["Ball3DEnv", "ENVIRONMENTS"]

@@ -25,8 +25,6 @@ What is exact, and what is not (the one place this is stated):
 Change ``Ball3DConfig`` to make the task harder or easier.
 """
 
-from typing import Dict, List, Optional, Tuple
-
 import attr
 import numpy as np
 from mlagents_envs.base_env import (
@@ -127,17 +125,19 @@ class Ball3DEnv(BaseEnv):
         self,
         seed: int = 0,
         num_areas: int = 1,
-        side_channels: Optional[List[SideChannel]] = None,
-        config: Ball3DConfig = Ball3DConfig(),
+        side_channels: list[SideChannel] | None = None,
+        config: Ball3DConfig | None = None,
     ) -> None:
         if num_areas < 1:
             raise UnityEnvironmentException(f"num_areas must be >= 1, got {num_areas}")
-        self.config = config
+        self.config = config = config or Ball3DConfig()
         self.num_agents = config.agents_per_area * num_areas
         self._rng = np.random.default_rng(seed)
         self._side_channel_manager = SideChannelManager(side_channels or [])
         self.side_channel_receiver = UnitySideChannelReceiver()
-        self.side_channel_receiver.parameters.register_callback("gravity", self._set_gravity)
+        self.side_channel_receiver.parameters.register_callback(
+            "gravity", self._set_gravity
+        )
         self.gravity = config.gravity
         self._spec = BehaviorSpec(
             observation_specs=[
@@ -164,8 +164,10 @@ class Ball3DEnv(BaseEnv):
         self.action = np.zeros((n, 2))
         self.academy_steps = 0
         self._needs_full_reset = True
-        self._decision: Optional[DecisionSteps] = None
-        self._terminals: List[Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._decision: DecisionSteps | None = None
+        self._terminals: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = (
+            []
+        )
         self._sent_terminals: TerminalSteps = TerminalSteps.empty(self._spec)
         self._closed = False
         # SubprocessEnvManager reads this; None means "no training analytics".
@@ -190,7 +192,9 @@ class Ball3DEnv(BaseEnv):
             self._finish_tick()
         self._run_until_exchange()
 
-    def get_steps(self, behavior_name: BehaviorName) -> Tuple[DecisionSteps, TerminalSteps]:
+    def get_steps(
+        self, behavior_name: BehaviorName
+    ) -> tuple[DecisionSteps, TerminalSteps]:
         self._check_behavior(behavior_name)
         decision = self._decision or DecisionSteps.empty(self._spec)
         return decision, self._sent_terminals
@@ -276,7 +280,9 @@ class Ball3DEnv(BaseEnv):
         self.rotation = self._rotate(self.rotation, self.action)
         x, y, z = self.ball_position
         fell = (y < -2.0) | (np.abs(x) > 3.0) | (np.abs(z) > 3.0)
-        self.reward = np.where(fell, cfg.reward_fall, cfg.reward_alive).astype(np.float32)
+        self.reward = np.where(fell, cfg.reward_fall, cfg.reward_alive).astype(
+            np.float32
+        )
         max_reached = ~fell & (self.agent_steps >= cfg.max_step)
         for done, interrupted in ((fell, False), (max_reached, True)):
             if done.any():
@@ -297,7 +303,9 @@ class Ball3DEnv(BaseEnv):
     def _collect_terminals(self) -> TerminalSteps:
         if not self._terminals:
             return TerminalSteps.empty(self._spec)
-        obs, reward, interrupted, ids = (np.concatenate(x) for x in zip(*self._terminals))
+        obs, reward, interrupted, ids = (
+            np.concatenate(x) for x in zip(*self._terminals, strict=False)
+        )
         self._terminals = []
         return TerminalSteps(
             obs=[obs],
@@ -372,7 +380,9 @@ class Ball3DEnv(BaseEnv):
                 np.maximum(vn, -gap / dt), np.maximum(vn, cfg.max_depenetration_speed)
             )
             bounce = -vn > cfg.bounce_threshold
-            vn_target = np.where(bounce, np.maximum(vn_target, -cfg.restitution * vn), vn_target)
+            vn_target = np.where(
+                bounce, np.maximum(vn_target, -cfg.restitution * vn), vn_target
+            )
             jn = np.where(contact, np.maximum(vn_target - vn, 0.0), 0.0)
             v = v + jn * n
             # Coulomb friction at the contact point; 2/7 is a rolling solid sphere.
@@ -382,7 +392,9 @@ class Ball3DEnv(BaseEnv):
             jt = -(2.0 / 7.0) * slip
             limit = cfg.friction * jn
             magnitude = np.sqrt(_dot(jt, jt))
-            jt = jt * np.where(magnitude > limit, limit / np.maximum(magnitude, 1e-12), 1.0)
+            jt = jt * np.where(
+                magnitude > limit, limit / np.maximum(magnitude, 1e-12), 1.0
+            )
             v = v + jt
             w = w + _cross(lever, jt) / (0.4 * r * r)
         self.ball_velocity = v
@@ -401,6 +413,6 @@ class Ball3DEnv(BaseEnv):
             raise UnityEnvironmentException("the 3DBall environment is closed")
 
     @property
-    def environment_parameters(self) -> Dict[str, float]:
+    def environment_parameters(self) -> dict[str, float]:
         """The environment parameters received so far (NaN for samplers)."""
         return dict(self.side_channel_receiver.parameters.received)

@@ -10,7 +10,7 @@ Add a channel by extending ``UnitySideChannelReceiver.receive``.
 
 import struct
 import uuid
-from typing import Callable, Dict, List, Optional
+from collections.abc import Callable
 
 import numpy as np
 from mlagents_envs.side_channel import IncomingMessage
@@ -28,7 +28,7 @@ class SideChannelError(ValueError):
     """Raised when side-channel bytes are malformed."""
 
 
-def split_side_channel_bytes(data: bytes) -> List[tuple]:
+def split_side_channel_bytes(data: bytes) -> list[tuple]:
     """Split a side-channel byte stream into ``(channel_id, payload)`` records."""
     records = []
     offset = 0
@@ -53,9 +53,9 @@ class EnvironmentParameters:
     """
 
     def __init__(self) -> None:
-        self._values: Dict[str, Callable[[], float]] = {}
-        self._callbacks: Dict[str, Callable[[float], None]] = {}
-        self.received: Dict[str, float] = {}
+        self._values: dict[str, Callable[[], float]] = {}
+        self._callbacks: dict[str, Callable[[float], None]] = {}
+        self.received: dict[str, float] = {}
 
     def register_callback(self, key: str, callback: Callable[[float], None]) -> None:
         """Call ``callback(value)`` whenever a FLOAT for ``key`` arrives."""
@@ -88,7 +88,7 @@ def _read_sampler(msg: IncomingMessage) -> Callable[[], float]:
         return lambda: float(rng.normal(mean, std))
     if kind == _MULTIRANGE_UNIFORM:
         flat = msg.read_float32_list()
-        ranges = list(zip(flat[0::2], flat[1::2]))
+        ranges = list(zip(flat[0::2], flat[1::2], strict=False))
         widths = np.array([high - low for low, high in ranges])
 
         def sample() -> float:
@@ -102,10 +102,10 @@ def _read_sampler(msg: IncomingMessage) -> Callable[[], float]:
 class UnitySideChannelReceiver:
     """Decodes Python -> Unity side-channel bytes into environment state."""
 
-    def __init__(self, parameters: Optional[EnvironmentParameters] = None) -> None:
+    def __init__(self, parameters: EnvironmentParameters | None = None) -> None:
         self.parameters = parameters or EnvironmentParameters()
         self.time_scale = 1.0
-        self.engine_config: Dict[str, float] = {}
+        self.engine_config: dict[str, float] = {}
 
     def receive(self, data: bytes) -> None:
         for channel_id, payload in split_side_channel_bytes(data):
@@ -140,7 +140,7 @@ class UnitySideChannelReceiver:
             self.engine_config["capture_frame_rate"] = msg.read_int32()
 
 
-def encode_stats(stats: Dict[str, float]) -> bytes:
+def encode_stats(stats: dict[str, float]) -> bytes:
     """Encode Unity -> Python ``StatsSideChannel`` messages (AVERAGE aggregation)."""
     out = bytearray()
     for key, value in stats.items():
