@@ -1,0 +1,39 @@
+"""Hyperparameters of {{ cookiecutter.trainer_class_name }}: what a YAML ``hyperparameters:`` block may hold.
+
+ML-Agents turns the block into this attrs class. An unknown key is rejected
+with ML-Agents' own error, and the validators below reject nonsense values at
+parse time. To add a hyperparameter, add a typed field with a default (and a
+validator), then read it as ``self.hyperparameters.<name>`` in the trainer or
+optimizer.
+"""
+
+import attr
+from mlagents.trainers.settings import OffPolicyHyperparamSettings, ScheduleType
+
+from .validation import in_range, non_negative, positive
+
+
+@attr.s(auto_attribs=True)
+class {{ cookiecutter.trainer_class_name }}Settings(OffPolicyHyperparamSettings):
+    """SAC-style settings. Defaults follow ML-Agents' built-in SAC."""
+
+    # Inherited fields, redeclared to validate them.
+    batch_size: int = attr.ib(default=128, validator=positive)
+    buffer_size: int = attr.ib(default=50000, validator=positive)
+    learning_rate: float = attr.ib(default=3.0e-4, validator=positive)
+    learning_rate_schedule: ScheduleType = ScheduleType.CONSTANT
+    # Random steps collected before the first update.
+    buffer_init_steps: int = attr.ib(default=0, validator=non_negative)
+    # Agent steps per gradient update (the replay ratio is its inverse).
+    steps_per_update: float = attr.ib(default=1.0, validator=positive)
+    # Soft target update: theta_target <- tau * theta + (1 - tau) * theta_target.
+    tau: float = attr.ib(default=0.005, validator=in_range(0, 1, low_inclusive=False))
+    # Initial entropy temperature alpha; it is then tuned automatically.
+    init_entcoef: float = attr.ib(default=1.0, validator=positive)
+    # Save the replay buffer with each checkpoint, so --resume continues with it.
+    save_replay_buffer: bool = False
+    reward_signal_steps_per_update: float = attr.ib(validator=positive)
+
+    @reward_signal_steps_per_update.default
+    def _reward_signal_steps_per_update_default(self) -> float:
+        return self.steps_per_update
