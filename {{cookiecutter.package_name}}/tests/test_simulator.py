@@ -172,7 +172,9 @@ def test_ball_rolls_down_a_fixed_slope_at_five_sevenths_g_sin_theta() -> None:
     speed_before = np.linalg.norm(env.ball_velocity[:, 0])
     for _ in range(25):
         env._physics_step()
-    acceleration = (np.linalg.norm(env.ball_velocity[:, 0]) - speed_before) / (25 * 0.02)
+    acceleration = (np.linalg.norm(env.ball_velocity[:, 0]) - speed_before) / (
+        25 * 0.02
+    )
     assert acceleration == pytest.approx(5 / 7 * 9.81 * math.sin(theta), rel=0.03)
 
 

@@ -41,7 +41,9 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         hp = self.hyperparameters
         spec = policy.behavior_spec
         self.stream_names = list(self.reward_signals)
-        self.gammas = {name: signal.gamma for name, signal in self.reward_signals.items()}
+        self.gammas = {
+            name: signal.gamma for name, signal in self.reward_signals.items()
+        }
         action_size = spec.action_spec.continuous_size
 
         # Q(s, a): one output per reward signal, with the action fed to the body.
@@ -107,8 +109,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         q2, _ = self.q2(obs, actions=actions)
         q1_losses, q2_losses = [], []
         for name in self.stream_names:
-            reward = ModelUtils.list_to_tensor(batch[RewardSignalUtil.rewards_key(name)])
-            next_value = torch.min(target_q1[name], target_q2[name]) - alpha * next_log_prob
+            reward = ModelUtils.list_to_tensor(
+                batch[RewardSignalUtil.rewards_key(name)]
+            )
+            next_value = (
+                torch.min(target_q1[name], target_q2[name]) - alpha * next_log_prob
+            )
             y = reward + self.gammas[name] * (1.0 - dones) * next_value
             q1_losses.append(0.5 * ModelUtils.masked_mean((q1[name] - y) ** 2, masks))
             q2_losses.append(0.5 * ModelUtils.masked_mean((q2[name] - y) ** 2, masks))
@@ -151,7 +157,9 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         log_prob = stats["log_probs"].continuous_tensor.sum(dim=1)
         return action.continuous_tensor, log_prob
 
-    def _step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, lr: float) -> None:
+    def _step(
+        self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, lr: float
+    ) -> None:
         ModelUtils.update_learning_rate(optimizer, lr)
         optimizer.zero_grad()
         loss.backward()

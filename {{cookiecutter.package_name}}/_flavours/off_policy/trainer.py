@@ -137,6 +137,4 @@ class {{ cookiecutter.trainer_class_name }}(OffPolicyTrainer):
 
 def get_type_and_setting() -> tuple[dict[str, type], dict[str, type]]:
     """The entry point ML-Agents calls: ``trainer_type`` -> trainer and settings classes."""
-    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {
-        TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings
-    }
+    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings}
