@@ -10,11 +10,9 @@ import shutil
 import sys
 from pathlib import Path
 
-ANSWERS = json.loads(
-    r"""
+ANSWERS = json.loads(r"""
 {{ cookiecutter | tojson }}
-""".strip()
-)
+""".strip())
 
 FLAVOUR_DIRS = {"on-policy": "on_policy", "off-policy": "off_policy"}
 
@@ -25,6 +23,7 @@ def keep_flavour(root: Path, answers: dict) -> None:
     for module in ("settings.py", "trainer.py", "optimizer.py"):
         shutil.move(str(flavour / module), str(package / module))
     config = root / "config" / f"{answers['trainer_type']}_3DBall.yaml"
+    config.parent.mkdir(exist_ok=True)
     shutil.move(str(flavour / "3DBall.yaml"), str(config))
     shutil.rmtree(root / "_flavours")
 

@@ -10,17 +10,24 @@ import keyword
 import re
 import sys
 
-ANSWERS = json.loads(
-    r"""
+ANSWERS = json.loads(r"""
 {{ cookiecutter | tojson }}
-""".strip()
-)
+""".strip())
 
 BUILT_IN_TRAINERS = {"ppo", "sac", "poca"}
-SHADOWED_PACKAGES = {"mlagents", "mlagents_envs", "torch", "numpy", "setuptools", "tests"}
+SHADOWED_PACKAGES = {
+    "mlagents",
+    "mlagents_envs",
+    "torch",
+    "numpy",
+    "setuptools",
+    "tests",
+}
 TRAINER_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
-EMAIL = re.compile(r"^[^@\s\"'<>(),;:\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+EMAIL = re.compile(
+    r"^[^@\s\"'<>(),;:\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+)
 # PEP 440, the canonical public-version regex from the packaging specification.
 PEP440 = re.compile(
     r"^v?(?:(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*"
@@ -41,7 +48,9 @@ def problems(answers: dict) -> list:
             "use lowercase letters, digits and underscores, e.g. 'my_trainer'."
         )
     elif keyword.iskeyword(package) or keyword.issoftkeyword(package):
-        found.append(f"package_name {package!r} is a Python keyword; choose another name.")
+        found.append(
+            f"package_name {package!r} is a Python keyword; choose another name."
+        )
     elif package in SHADOWED_PACKAGES or package in sys.stdlib_module_names:
         found.append(
             f"package_name {package!r} would shadow the {package!r} module "
@@ -60,7 +69,11 @@ def problems(answers: dict) -> list:
             "choose a name other than ppo, sac or poca."
         )
     class_name = answers["trainer_class_name"]
-    if not class_name.isidentifier() or not class_name.isascii() or keyword.iskeyword(class_name):
+    if (
+        not class_name.isidentifier()
+        or not class_name.isascii()
+        or keyword.iskeyword(class_name)
+    ):
         found.append(
             f"trainer_class_name {class_name!r} is not a valid Python class name; "
             "use letters and digits, starting with a letter (e.g. 'MyTrainer')."
@@ -76,7 +89,9 @@ def problems(answers: dict) -> list:
         found.append(f"version {version!r} is not a PEP 440 version; use e.g. '0.1.0'.")
     email = answers["author_email"]
     if not EMAIL.match(email):
-        found.append(f"author_email {email!r} is not an email address; use e.g. 'you@example.com'.")
+        found.append(
+            f"author_email {email!r} is not an email address; use e.g. 'you@example.com'."
+        )
     return found
 
 

@@ -41,8 +41,13 @@ def main() -> int:
             extra_context={"trainer_type": "type_nm_xx"},
         )
         rendered_root = Path(out) / "my_trainer"
-        for tool in (["ruff", "check", "--fix-only", "--unsafe-fixes", "-q"], ["black", "-q"]):
-            subprocess.run([sys.executable, "-m", *tool, str(rendered_root)], check=True)
+        for tool in (
+            ["ruff", "check", "--fix-only", "--unsafe-fixes", "-q"],
+            ["black", "-q"],
+        ):
+            subprocess.run(
+                [sys.executable, "-m", *tool, str(rendered_root)], check=True
+            )
         for rendered in rendered_root.rglob("*.py"):
             relative = to_template(str(rendered.relative_to(rendered_root)))
             source = template_root / relative.replace(
@@ -54,7 +59,9 @@ def main() -> int:
                 continue
             expressions = set(re.findall(r"{{.*?}}", original))
             if "{%" in original or not expressions <= set(NAMES.values()):
-                print(f"needs a hand fix (Jinja beyond plain names): {source.relative_to(ROOT)}")
+                print(
+                    f"needs a hand fix (Jinja beyond plain names): {source.relative_to(ROOT)}"
+                )
                 continue
             source.write_text(formatted)
             print(f"formatted {source.relative_to(ROOT)}")

@@ -15,7 +15,9 @@ JINJA_LEFTOVER = re.compile(r"{{|}}|{%|%}|{#|#}|cookiecutter\.")
 FLAVOURS = ["on-policy", "off-policy"]
 
 
-def run(command: Sequence[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+def run(
+    command: Sequence[str], cwd: Path, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run a command, failing the test with its output if it fails."""
     result = subprocess.run(
         list(command), cwd=cwd, capture_output=True, text=True, timeout=timeout

@@ -52,7 +52,11 @@ def test_generated_project_installs_and_passes_its_own_suite(
     config = f"config/{trainer_type}_3DBall.yaml"
     run([*PIP, "install", "-e", "."], cwd=project)
     try:
-        run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=project, timeout=2400)
+        run(
+            [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"],
+            cwd=project,
+            timeout=2400,
+        )
 
         output = wait_for_line(
             [str(BIN / "mlagents-learn"), config, "--run-id", "listen", "--force"],
@@ -72,4 +76,7 @@ def test_generated_project_installs_and_passes_its_own_suite(
         timeout=120,
     )
     assert result.returncode != 0
-    assert f"Invalid trainer type {trainer_type} was found" in result.stdout + result.stderr
+    assert (
+        f"Invalid trainer type {trainer_type} was found"
+        in result.stdout + result.stderr
+    )

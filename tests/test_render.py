@@ -3,7 +3,6 @@
 import ast
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
@@ -24,6 +23,7 @@ COMMON_FILES = {
     "src/my_trainer/envs/side_channels.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
+    "src/my_trainer/player.py",
     "src/my_trainer/settings.py",
     "src/my_trainer/train.py",
     "src/my_trainer/trainer.py",
@@ -32,7 +32,9 @@ COMMON_FILES = {
     "tests/conftest.py",
     "tests/helpers.py",
     "tests/test_config.py",
+    "tests/test_player.py",
     "tests/test_plugin.py",
+    "tests/test_simulator.py",
     "tests/test_training.py",
     "tests/test_update.py",
 }
