@@ -36,6 +36,7 @@ COMMON_FILES = {
     "tests/test_plugin.py",
     "tests/test_simulator.py",
     "tests/test_training.py",
+    "tests/test_trust.py",
     "tests/test_update.py",
 }
 

@@ -25,11 +25,12 @@ from {{ cookiecutter.package_name }}.envs import Ball3DEnv
 
 
 class RewardLog(StatsWriter):
-    """Collects the mean episode reward at every summary."""
+    """Collects the episode-reward summary (mean, std, count) at every summary step."""
 
     def __init__(self) -> None:
         self.rewards: list[float] = []
         self.steps: list[int] = []
+        self.summaries: list[tuple[float, float, int]] = []
 
     def write_stats(
         self, category: str, values: dict[str, StatsSummary], step: int
@@ -38,6 +39,7 @@ class RewardLog(StatsWriter):
         if summary is not None and summary.num > 0:
             self.rewards.append(summary.mean)
             self.steps.append(step)
+            self.summaries.append((summary.mean, summary.std, summary.num))
 
 
 def run_options(config: dict[str, Any], **behavior_overrides: Any) -> RunOptions:
@@ -56,7 +58,9 @@ def train_on_simulator(
 ) -> RewardLog:
     """Train in-process on the 3DBall simulator; returns the reward log."""
     log = RewardLog()
+    # StatsReporter is process-global: drop writers and stats left by earlier runs.
     StatsReporter.writers.clear()
+    StatsReporter.stats_dict.clear()
     StatsReporter.add_writer(log)
     params = EnvironmentParametersChannel()
     env = env or Ball3DEnv(seed=seed, side_channels=[params])

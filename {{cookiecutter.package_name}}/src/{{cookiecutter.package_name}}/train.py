@@ -9,6 +9,8 @@ Everything but the environment is ``mlagents-learn``'s own: its option parsing
 (checkpoints, TensorBoard summaries, ``.onnx``). ``--env`` names a bundled
 simulator instead of a Unity build. ``--stop-at-reward R`` presses Ctrl-C for
 you once the mean reward reaches R, which saves a checkpoint and the ``.onnx``.
+A simulator process that dies is restarted, or (past ``--max-lifetime-restarts``)
+ends the run with one clear error; the last checkpoint is kept either way.
 """
 
 import argparse
@@ -16,11 +18,22 @@ import math
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 
 from mlagents.trainers import learn
 from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
+from mlagents.trainers.subprocess_env_manager import (
+    EnvironmentCommand,
+    EnvironmentResponse,
+    SubprocessEnvManager,
+)
 from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.exception import (
+    UnityCommunicationException,
+    UnityEnvironmentException,
+)
 from mlagents_envs.side_channel.side_channel import SideChannel
 
 from .envs import ENVIRONMENTS
@@ -43,6 +56,59 @@ class SimulatorFactory:
             num_areas=self.num_areas,
             side_channels=side_channels,
         )
+
+
+class WatchedEnvManager(SubprocessEnvManager):
+    """``SubprocessEnvManager`` that notices a simulator process dying without a word.
+
+    ML-Agents waits for its workers' replies in a polling loop; a worker killed by
+    a signal never replies, and training would hang. A watchdog thread reports it
+    through ML-Agents' own channel (``ENV_EXITED``), so the usual policy applies:
+    restart the worker (``--max-lifetime-restarts``) or stop with the error,
+    saving a checkpoint either way.
+    """
+
+    instances: list["WatchedEnvManager"] = []
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._closing = False
+        self._reported: set[int] = set()
+        WatchedEnvManager.instances.append(self)
+        threading.Thread(target=self._watch_workers, daemon=True).start()
+
+    def deaths(self) -> list[str]:
+        """One line per worker process that died (not one that was closed)."""
+        return [
+            f"the simulator process of worker {worker.worker_id} (pid "
+            f"{worker.process.pid}) died with exit code {worker.process.exitcode}"
+            for worker in self.env_workers
+            if worker.process.exitcode not in (None, 0)
+        ]
+
+    def _watch_workers(self) -> None:
+        while not self._closing:
+            for worker in list(self.env_workers):
+                process = worker.process
+                if process.pid in self._reported or process.is_alive() or self._closing:
+                    continue
+                self._reported.add(process.pid)
+                # It will never reply: stop waiting for it, then report it.
+                worker.waiting = False
+                error = UnityCommunicationException(
+                    f"the simulator process of worker {worker.worker_id} (pid "
+                    f"{process.pid}) died with exit code {process.exitcode}"
+                )
+                self.step_queue.put(
+                    EnvironmentResponse(
+                        EnvironmentCommand.ENV_EXITED, worker.worker_id, error
+                    )
+                )
+            time.sleep(0.5)
+
+    def close(self) -> None:
+        self._closing = True
+        super().close()
 
 
 class RewardTracker(StatsWriter):
@@ -100,8 +166,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     tracker = RewardTracker(own.stop_at_reward)
     learn.create_environment_factory = _simulator_environment_factory(env_name, tracker)
-    learn.run_cli(options)
-    _print_summary(tracker, options.checkpoint_settings.write_path)
+    learn.SubprocessEnvManager = WatchedEnvManager  # type: ignore[misc]
+    write_path = options.checkpoint_settings.write_path
+    try:
+        learn.run_cli(options)
+    except (UnityCommunicationException, UnityEnvironmentException) as error:
+        deaths = [line for m in WatchedEnvManager.instances for line in m.deaths()]
+        print(
+            f"\nerror: training stopped: {'; '.join(deaths) or error}. "
+            "The last checkpoint is in "
+            f"{os.path.abspath(write_path)}; continue with --resume.",
+            file=sys.stderr,
+        )
+        return 1
+    _print_summary(tracker, write_path)
     return 0
 
 
