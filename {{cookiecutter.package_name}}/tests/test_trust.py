@@ -86,7 +86,7 @@ def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 def test_resume_restores_step_optimizer_normalizer_and_buffer(
-    trained_run: tuple[Path, dict]
+    trained_run: tuple[Path, dict],
 ) -> None:
     output, config_dict = trained_run
     saved = torch.load(output / "3DBall" / "checkpoint.pt", weights_only=False)
@@ -113,7 +113,9 @@ def test_resume_continues_training_to_twice_the_steps(
     copy_dir = tmp_path / "run"
     subprocess.run(["cp", "-r", str(output), str(copy_dir)], check=True)
     first = torch.load(copy_dir / "3DBall" / "checkpoint.pt", weights_only=False)
-    train_on_simulator(short_options(config_dict, 2 * STEPS), copy_dir, seed=1, resume=True)
+    train_on_simulator(
+        short_options(config_dict, 2 * STEPS), copy_dir, seed=1, resume=True
+    )
     resumed = torch.load(copy_dir / "3DBall" / "checkpoint.pt", weights_only=False)
     step = int(resumed["global_step"]["_GlobalSteps__global_step"])
     assert 2 * STEPS <= step < 2 * STEPS + 1000
@@ -124,7 +126,7 @@ def test_resume_continues_training_to_twice_the_steps(
 
 
 def test_onnx_passes_checker_and_matches_the_torch_policy(
-    trained_run: tuple[Path, dict]
+    trained_run: tuple[Path, dict],
 ) -> None:
     import onnx
 
@@ -155,7 +157,9 @@ def test_onnx_passes_checker_and_matches_the_torch_policy(
 
     feed = {TensorNames.get_observation_name(0): decisions.obs[0]}
     for extra in session.get_inputs()[1:]:
-        shape = [len(decisions)] + [d if isinstance(d, int) else 1 for d in extra.shape[1:]]
+        shape = [len(decisions)] + [
+            d if isinstance(d, int) else 1 for d in extra.shape[1:]
+        ]
         feed[extra.name] = np.ones(shape, dtype=np.float32)
     onnx_out = dict(zip(outputs, session.run(None, feed), strict=True))
     onnx_actions = onnx_out[TensorNames.deterministic_continuous_action_output]
