@@ -28,6 +28,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "benchmarks"
 TARGET = 90.0
+PLAYER_STEPS = 36_000
 FLAVOURS = {
     # flavour: (project name, built-in trainer, step budget)
     "on-policy": ("Bench PPO", "ppo", 300_000),
@@ -73,24 +74,47 @@ def write_config(project: Path, package: str, trainer_type: str, budget: int) ->
     return path
 
 
-def train(package: str, config: Path, run_id: str, seed: int) -> dict:
-    """Train to the target (or the budget) with the package's train command."""
+def train(
+    package: str, config: Path, run_id: str, seed: int, via_player: bool = False
+) -> dict:
+    """Train to the target (or the budget) with the package's train command,
+    or with the real ``mlagents-learn`` and the stand-in player."""
     results = WORK / "results"
-    command = [
-        sys.executable,
-        "-m",
-        f"{package}.train",
-        str(config),
-        "--run-id",
-        run_id,
-        "--seed",
-        str(seed),
-        "--force",
-        "--results-dir",
-        str(results),
-        "--stop-at-reward",
-        str(TARGET),
-    ]
+    if via_player:
+        bin_dir = Path(sys.executable).parent
+        player = bin_dir / f"{package.replace('_', '-')}-player"
+        command = [
+            str(bin_dir / "mlagents-learn"),
+            str(config),
+            "--env",
+            str(player),
+            "--run-id",
+            run_id,
+            "--seed",
+            str(seed),
+            "--force",
+            "--no-graphics",
+            "--results-dir",
+            str(results),
+            "--base-port",
+            "5105",
+        ]
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            f"{package}.train",
+            str(config),
+            "--run-id",
+            run_id,
+            "--seed",
+            str(seed),
+            "--force",
+            "--results-dir",
+            str(results),
+            "--stop-at-reward",
+            str(TARGET),
+        ]
     print(f"  {run_id}: training...", flush=True)
     started = time.monotonic()
     subprocess.run(
@@ -195,11 +219,12 @@ def main() -> int:
         "--flavours", nargs="+", default=list(FLAVOURS), choices=list(FLAVOURS)
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    parser.add_argument("--skip-player", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
 
     all_runs: dict = {}
-    rows, sim_rows = [], []
+    rows, sim_rows, player_rows = [], [], []
     for flavour in args.flavours:
         _, builtin, budget = FLAVOURS[flavour]
         project, package = render_and_install(flavour)
@@ -226,6 +251,19 @@ def main() -> int:
             (r["final_step"] / sim_speed) / r["wall_s"] for r in runs[package]
         )
         sim_rows.append((flavour, sim_speed, share))
+        if flavour == "on-policy" and not args.skip_player:
+            fixed = write_config(project, package, package, PLAYER_STEPS)
+            fixed_config = yaml.safe_load(fixed.read_text())
+            fixed_config["behaviors"]["3DBall"]["summary_freq"] = 6000
+            fixed.write_text(yaml.safe_dump(fixed_config))
+            for label, via_player in (
+                ("mlagents-learn + player", True),
+                ("in-process", False),
+            ):
+                run = train(
+                    package, fixed, f"path-{int(via_player)}", 1, via_player=via_player
+                )
+                player_rows.append((label, run["steps_per_second"]))
 
     lines = [
         "# Benchmarks: generated trainers vs ML-Agents' built-in trainers",
@@ -273,6 +311,22 @@ def main() -> int:
     ]
     for flavour, speed, share in sim_rows:
         lines.append(f"| {flavour} | {speed:.0f} | {100 * share:.1f}% |")
+    if player_rows:
+        lines += [
+            "",
+            "## mlagents-learn with the stand-in player vs in-process training",
+            "",
+            "Same config and seed, a fixed budget of "
+            f"{PLAYER_STEPS} steps, no early stop.",
+            "",
+            "| path | steps/s |",
+            "|---|---|",
+        ]
+        for label, speed in player_rows:
+            lines.append(f"| {label} | {speed:.0f} |")
+        lines.append(
+            f"| **ratio player / in-process** | **{player_rows[0][1] / player_rows[1][1]:.2f}** |"
+        )
     lines += ["", "![learning curves](benchmarks-learning-curves.png)", ""]
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)

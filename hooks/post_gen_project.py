@@ -1,4 +1,4 @@
-"""Finish the generated project: keep the chosen flavour, then print next steps.
+"""Finish the generated project: keep the chosen flavour, record the answers, print next steps.
 
 Both flavours live under ``_flavours/`` in the template; the chosen one's files
 move into place (so both flavours produce the same layout) and the rest is
@@ -15,6 +15,22 @@ ANSWERS = json.loads(r"""
 """.strip())
 
 FLAVOUR_DIRS = {"on-policy": "on_policy", "off-policy": "off_policy"}
+ANSWERS_FILE = ".cookiecutter-replay.json"
+
+
+def record_answers(root: Path, answers: dict) -> None:
+    """Save the answers as a cookiecutter replay file (``--replay-file``).
+
+    Keys cookiecutter adds itself (``_template``, ``_output_dir``, ``_repo_dir``,
+    ...) are left out: they hold paths of the machine that rendered the project.
+    """
+    kept = {
+        key: value
+        for key, value in answers.items()
+        if not key.startswith("_") or key.startswith("__")
+    }
+    text = json.dumps({"cookiecutter": kept}, indent=2, sort_keys=True)
+    (root / ANSWERS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
 def keep_flavour(root: Path, answers: dict) -> None:
@@ -52,6 +68,7 @@ Next steps:
 def main() -> int:
     root = Path.cwd()
     keep_flavour(root, ANSWERS)
+    record_answers(root, ANSWERS)
     if ANSWERS["license"] == "Proprietary":
         (root / "LICENSE").unlink()
     print(next_steps(ANSWERS))

@@ -60,7 +60,7 @@ def problems(answers: dict) -> list:
     trainer_type = answers["trainer_type"]
     if not TRAINER_TYPE.match(trainer_type):
         found.append(
-            f"trainer_type {trainer_type!r} must be a plain lowercase name: a letter, "
+            f"trainer_type {trainer_type!r} must be a plain lowercase name; use a letter, "
             "then lowercase letters, digits or underscores (e.g. 'my_ppo')."
         )
     elif trainer_type in BUILT_IN_TRAINERS:

@@ -1,15 +1,20 @@
 """Fast tier: render every flavour and check the output statically."""
 
 import ast
+import json
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
+from cookiecutter.main import cookiecutter
 
-from .conftest import BIN, FLAVOURS, leftover_jinja, project_files, run
+from .conftest import BIN, FLAVOURS, TEMPLATE_ROOT, leftover_jinja, project_files, run
 
 COMMON_FILES = {
+    ".cookiecutter-replay.json",
+    ".github/workflows/ci.yml",
     ".gitignore",
     "LICENSE",
     "README.md",
@@ -41,28 +46,47 @@ COMMON_FILES = {
 }
 
 
-@pytest.mark.parametrize("algorithm", FLAVOURS)
-def test_exact_file_set(bake, algorithm: str) -> None:
-    project = bake(algorithm=algorithm)
-    assert project.name == "my_trainer"
-    assert set(project_files(project)) == COMMON_FILES
+LICENSES = ["MIT", "BSD-3-Clause", "Proprietary"]
+# Every combination of the choice options, and a long-name variant of each flavour
+# (black's line wrapping depends on name lengths).
+LONG_NAMES = {
+    "package_name": "proximal_policy_optimization_plus",
+    "distribution_name": "proximal-policy-optimization-plus",
+    "trainer_type": "proximal_policy_optimization_plus",
+    "trainer_class_name": "ProximalPolicyOptimizationPlus",
+}
+MATRIX = [
+    pytest.param({"algorithm": a, "license": lic}, id=f"{a}-{lic}")
+    for a in FLAVOURS
+    for lic in LICENSES
+] + [
+    pytest.param({"algorithm": a, **LONG_NAMES}, id=f"{a}-long-names") for a in FLAVOURS
+]
 
 
-def test_proprietary_license_has_no_license_file(bake) -> None:
-    project = bake(license="Proprietary")
-    assert set(project_files(project)) == COMMON_FILES - {"LICENSE"}
+@pytest.mark.parametrize("options", MATRIX)
+def test_exact_file_set(bake, options: dict) -> None:
+    project = bake(**options)
+    package = options.get("package_name", "my_trainer")
+    assert project.name == package
+    expected = {f.replace("my_trainer", package) for f in COMMON_FILES}
+    if options.get("license") == "Proprietary":
+        expected.discard("LICENSE")
+    assert set(project_files(project)) == expected
 
 
-@pytest.mark.parametrize("algorithm", FLAVOURS)
-def test_no_unrendered_jinja(bake, algorithm: str) -> None:
-    assert leftover_jinja(bake(algorithm=algorithm)) == {}
-
-
-@pytest.mark.parametrize("algorithm", FLAVOURS)
-def test_black_and_ruff_pass(bake, algorithm: str) -> None:
-    project = bake(algorithm=algorithm)
+@pytest.mark.parametrize("options", MATRIX)
+def test_static_checks_pass(bake, options: dict) -> None:
+    """No leftover Jinja; black, ruff and actionlint pass; every config parses."""
+    project = bake(**options)
+    assert leftover_jinja(project) == {}
     run([str(BIN / "black"), "--check", "--diff", "."], cwd=project)
     run([str(BIN / "ruff"), "check", "."], cwd=project)
+    run([str(BIN / "actionlint"), ".github/workflows/ci.yml"], cwd=project)
+    ast.parse((project / "setup.py").read_text())
+    tomllib.loads((project / "pyproject.toml").read_text())
+    for path in [*project.glob("config/*.yaml"), project / ".github/workflows/ci.yml"]:
+        assert yaml.safe_load(path.read_text())
 
 
 @pytest.mark.parametrize("algorithm", FLAVOURS)
@@ -113,3 +137,39 @@ def test_derived_names_follow_the_project_name(bake) -> None:
     setup = (project / "setup.py").read_text()
     assert 'name="fancy-ppo"' in setup
     assert (project / "config/fancy_ppo_3DBall.yaml").exists()
+
+
+def test_workflow_installs_tests_and_trains(bake) -> None:
+    workflow = yaml.safe_load((bake() / ".github/workflows/ci.yml").read_text())
+    steps = " ".join(
+        str(step.get("run", "")) for step in workflow["jobs"]["test"]["steps"]
+    )
+    assert 'pip install -e ".[test]"' in steps
+    assert "mlagents==1.1.0" in steps
+    assert "pytest" in steps
+    assert "my-trainer-train config/my_trainer_3DBall.yaml" in steps
+
+
+def test_answers_are_recorded_without_local_paths_and_replay_reproduces(
+    bake, tmp_path: Path
+) -> None:
+    project = bake(algorithm="off-policy", license="BSD-3-Clause", author_name="Zoë")
+    recorded = (project / ".cookiecutter-replay.json").read_text(encoding="utf-8")
+    answers = json.loads(recorded)["cookiecutter"]
+    assert answers["algorithm"] == "off-policy" and answers["author_name"] == "Zoë"
+    assert not any(key.startswith("_") and not key.startswith("__") for key in answers)
+    assert (
+        str(tmp_path.anchor + "tmp") not in recorded
+        and str(Path.home()) not in recorded
+    )
+    assert str(TEMPLATE_ROOT) not in recorded
+    replayed = cookiecutter(
+        str(TEMPLATE_ROOT),
+        replay=str(project / ".cookiecutter-replay.json"),
+        output_dir=str(tmp_path / "replayed"),
+    )
+    for name in project_files(project):
+        assert (Path(replayed) / name).read_bytes() == (
+            project / name
+        ).read_bytes(), name
+    assert project_files(Path(replayed)) == project_files(project)

@@ -10,8 +10,8 @@ from setuptools import find_packages, setup
 setup(
     name="{{ cookiecutter.distribution_name }}",
     version="{{ cookiecutter.version }}",
-    description={{ cookiecutter.__description | tojson }},
-    author={{ cookiecutter.author_name | tojson }},
+    description={{ cookiecutter.__description_literal }},
+    author={{ cookiecutter.__author_literal }},
     author_email={{ cookiecutter.author_email | tojson }},
     license="{{ cookiecutter.license }}",
     python_requires=">=3.10.1,<3.12",

@@ -11,7 +11,9 @@ from mlagents.trainers.exception import TrainerConfigError
 from mlagents.trainers.learn import parse_command_line
 from mlagents.trainers.settings import RunOptions
 
-from {{ cookiecutter.package_name }}.settings import {{ cookiecutter.trainer_class_name }}Settings
+from {{ cookiecutter.package_name }}.settings import (
+    {{ cookiecutter.trainer_class_name }}Settings,
+)
 
 from .conftest import CONFIG_PATH, TRAINER_TYPE
 

@@ -9,8 +9,12 @@ from mlagents.trainers.settings import RunOptions
 
 from {{ cookiecutter.package_name }}.envs import Ball3DEnv
 from {{ cookiecutter.package_name }}.envs.ball3d import BEHAVIOR_NAME
-from {{ cookiecutter.package_name }}.optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
-from {{ cookiecutter.package_name }}.trainer import {{ cookiecutter.trainer_class_name }}
+from {{ cookiecutter.package_name }}.optimizer import (
+    {{ cookiecutter.trainer_class_name }}Optimizer,
+)
+from {{ cookiecutter.package_name }}.trainer import (
+    {{ cookiecutter.trainer_class_name }},
+)
 
 from .helpers import synthetic_buffer
 
@@ -55,7 +59,9 @@ def make_optimizer(
     return trainer.create_optimizer()
 
 
-def parameters(optimizer: {{ cookiecutter.trainer_class_name }}Optimizer) -> dict[str, torch.Tensor]:
+def parameters(
+    optimizer: {{ cookiecutter.trainer_class_name }}Optimizer,
+) -> dict[str, torch.Tensor]:
     """Copies of every trainable tensor: the actor's and the optimizer's networks."""
     named = {f"actor.{n}": p for n, p in optimizer.policy.actor.named_parameters()}
     for module_name, module in optimizer.get_modules().items():

@@ -90,7 +90,10 @@ class {{ cookiecutter.trainer_class_name }}(OffPolicyTrainer):
         return policy
 
     def create_optimizer(self) -> {{ cookiecutter.trainer_class_name }}Optimizer:
-        return {{ cookiecutter.trainer_class_name }}Optimizer(self.policy, self.trainer_settings)
+        return {{ cookiecutter.trainer_class_name }}Optimizer(
+            self.policy,
+            self.trainer_settings,
+        )
 
     @staticmethod
     def create_model_saver(
@@ -137,4 +140,6 @@ class {{ cookiecutter.trainer_class_name }}(OffPolicyTrainer):
 
 def get_type_and_setting() -> tuple[dict[str, type], dict[str, type]]:
     """The entry point ML-Agents calls: ``trainer_type`` -> trainer and settings classes."""
-    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings}
+    trainers: dict[str, type] = {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}
+    settings: dict[str, type] = {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings}
+    return trainers, settings

@@ -31,7 +31,10 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
 
     def __init__(self, policy: TorchPolicy, trainer_settings: TrainerSettings) -> None:
         super().__init__(policy, trainer_settings)
-        self.hyperparameters = cast({{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters)
+        self.hyperparameters = cast(
+            {{ cookiecutter.trainer_class_name }}Settings,
+            trainer_settings.hyperparameters,
+        )
         params = list(self.policy.actor.parameters())
         self._critic: Critic
         if self.hyperparameters.shared_critic:

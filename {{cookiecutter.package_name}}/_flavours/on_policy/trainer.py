@@ -57,7 +57,10 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             seed,
             artifact_path,
         )
-        self.hyperparameters = cast({{ cookiecutter.trainer_class_name }}Settings, trainer_settings.hyperparameters)
+        self.hyperparameters = cast(
+            {{ cookiecutter.trainer_class_name }}Settings,
+            trainer_settings.hyperparameters,
+        )
         self.policy: TorchPolicy = None  # type: ignore[assignment]
         self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
 
@@ -84,7 +87,10 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         )
 
     def create_optimizer(self) -> {{ cookiecutter.trainer_class_name }}Optimizer:
-        return {{ cookiecutter.trainer_class_name }}Optimizer(self.policy, self.trainer_settings)
+        return {{ cookiecutter.trainer_class_name }}Optimizer(
+            self.policy,
+            self.trainer_settings,
+        )
 
     @staticmethod
     def create_model_saver(
@@ -200,4 +206,6 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
 
 def get_type_and_setting() -> tuple[dict[str, type], dict[str, type]]:
     """The entry point ML-Agents calls: ``trainer_type`` -> trainer and settings classes."""
-    return {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}, {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings}
+    trainers: dict[str, type] = {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}}
+    settings: dict[str, type] = {TRAINER_NAME: {{ cookiecutter.trainer_class_name }}Settings}
+    return trainers, settings

@@ -7,7 +7,8 @@ Everything but the environment is ``mlagents-learn``'s own: its option parsing
 ``--results-dir``, ...), ``TrainerController``, ``TrainerFactory`` and
 ``SubprocessEnvManager``, so the results folder has the same layout
 (checkpoints, TensorBoard summaries, ``.onnx``). ``--env`` names a bundled
-simulator instead of a Unity build. ``--stop-at-reward R`` presses Ctrl-C for
+simulator instead of a Unity build. ``--max-steps N`` overrides the config's
+``max_steps``. ``--stop-at-reward R`` presses Ctrl-C for
 you once the mean reward reaches R, which saves a checkpoint and the ``.onnx``.
 A simulator process that dies is restarted, or (past ``--max-lifetime-restarts``)
 ends the run with one clear error; the last checkpoint is kept either way.
@@ -141,7 +142,10 @@ class RewardTracker(StatsWriter):
 def _parse_own_arguments(argv: list[str]) -> tuple:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--stop-at-reward", type=float, default=None)
+    parser.add_argument("--max-steps", type=int, default=None)
     own, rest = parser.parse_known_args(argv)
+    if own.max_steps is not None and own.max_steps <= 0:
+        parser.error("--max-steps must be a positive number of steps")
     if own.stop_at_reward is not None and not math.isfinite(own.stop_at_reward):
         parser.error("--stop-at-reward must be a finite number")
     return own, rest
@@ -151,11 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "-h" in argv or "--help" in argv:
         print(__doc__)
-        print("--stop-at-reward R   stop (and save) once the mean reward reaches R\n")
+        print("--stop-at-reward R   stop (and save) once the mean reward reaches R")
+        print("--max-steps N        override the config's max_steps\n")
         print("All other options are mlagents-learn's; --env picks a simulator from:")
         print("  " + ", ".join(ENVIRONMENTS) + "\n")
     own, rest = _parse_own_arguments(argv)
     options = learn.parse_command_line(rest)
+    if own.max_steps is not None:
+        for settings in options.behaviors.values():
+            settings.max_steps = own.max_steps
     env_name = options.env_settings.env_path or next(iter(ENVIRONMENTS))
     if env_name not in ENVIRONMENTS:
         print(

@@ -1,0 +1,175 @@
+"""Answers are validated before anything is written, and hostile text stays text."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+
+from .conftest import BIN, TEMPLATE_ROOT, run
+
+REJECTED = [
+    (
+        {"package_name": "my-trainer"},
+        "package_name 'my-trainer' is not a valid Python identifier",
+    ),
+    ({"package_name": "class"}, "package_name 'class' is a Python keyword"),
+    ({"package_name": "mlagents"}, "would shadow the 'mlagents' module"),
+    ({"package_name": "mlagents_envs"}, "would shadow the 'mlagents_envs' module"),
+    ({"package_name": "torch"}, "would shadow the 'torch' module"),
+    ({"package_name": "json"}, "would shadow the 'json' module"),
+    ({"trainer_type": "ppo"}, "collides with ML-Agents' built-in trainer"),
+    ({"trainer_type": "sac"}, "collides with ML-Agents' built-in trainer"),
+    ({"trainer_type": "poca"}, "collides with ML-Agents' built-in trainer"),
+    ({"trainer_type": "My-Type"}, "must be a plain lowercase name"),
+    ({"trainer_type": "9lives"}, "must be a plain lowercase name"),
+    ({"trainer_class_name": "My Trainer"}, "is not a valid Python class name"),
+    ({"trainer_class_name": "1Trainer"}, "is not a valid Python class name"),
+    ({"version": "one"}, "is not a PEP 440 version"),
+    ({"version": "1.0-beta-final!"}, "is not a PEP 440 version"),
+    ({"author_email": "not-an-email"}, "is not an email address"),
+    ({"author_email": "a@b"}, "is not an email address"),
+    ({"distribution_name": "-bad-"}, "is not a valid pip name"),
+]
+
+
+@pytest.mark.parametrize(
+    "context, message", REJECTED, ids=[next(iter(c.values())) for c, _ in REJECTED]
+)
+def test_bad_answer_is_one_clear_error_and_nothing_is_written(
+    cookies, capfd, context: dict, message: str
+) -> None:
+    result = cookies.bake(extra_context=context)
+    assert result.exit_code != 0
+    assert isinstance(result.exception, FailedHookException)
+    errors = [
+        line
+        for line in capfd.readouterr().err.splitlines()
+        if line.startswith("ERROR: ")
+    ]
+    # One line per problem (a bad package name also makes the derived trainer type bad).
+    assert any(message in line for line in errors), errors
+    assert all(("use" in line or "choose" in line) for line in errors), errors
+    assert result.project_path is None
+    output_dir = Path(str(cookies._output_factory("check"))).parent
+    assert [p for p in output_dir.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "0.3.dev4", "1!2.0", "1.0+local.7"],
+)
+def test_pep440_versions_are_accepted(bake, version: str) -> None:
+    assert (bake(version=version) / "setup.py").exists()
+
+
+HOSTILE = [
+    "Double \"quotes\" and 'single' quotes",
+    "Trailing backslash \\",
+    'Escapes \\n \\" \\\\ and """ triple quotes',
+    "Line one\nline two\n\nline four",
+    '"); import os; os.system("touch PWNED") #',
+    "__import__('os').system('touch PWNED')",
+    "Unicode: Zoë, 東京, emoji 🚀",
+]
+
+
+def check_project_keeps_text(project: Path, field: str, text: str) -> None:
+    """setup.py parses, holds the text as data, and black and ruff still pass."""
+    tree = ast.parse((project / "setup.py").read_text(encoding="utf-8"))
+    call = next(
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "setup"
+    )
+    values = {
+        k.arg: ast.literal_eval(k.value)
+        for k in call.keywords
+        if k.arg in ("author", "description")
+    }
+    if field == "author_name":
+        assert values["author"] == text
+        assert text in (project / "LICENSE").read_text(encoding="utf-8")
+    if field == "short_description":
+        assert values["description"] == " ".join(text.split())
+        assert text in (project / "README.md").read_text(encoding="utf-8")
+    if field == "project_name":
+        assert (
+            (project / "README.md")
+            .read_text(encoding="utf-8")
+            .startswith(f"# {text}\n")
+        )
+    run([str(BIN / "black"), "--check", "."], cwd=project)
+    run([str(BIN / "ruff"), "check", "."], cwd=project)
+    assert not list(project.rglob("PWNED")) and not (TEMPLATE_ROOT / "PWNED").exists()
+
+
+VALID_NAMES = {
+    "package_name": "safe_trainer",
+    "distribution_name": "safe-trainer",
+    "trainer_type": "safe_trainer",
+    "trainer_class_name": "SafeTrainer",
+}
+
+
+@pytest.mark.parametrize("field", ["project_name", "author_name", "short_description"])
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_lands_as_text(bake, field: str, text: str) -> None:
+    project = bake(**VALID_NAMES, **{field: text})
+    check_project_keeps_text(project, field, text)
+
+
+JINJA_TEXT = "{{ 7 * 7 }} {% if True %}x{% endif %} {{ cookiecutter.package_name }} {#"
+
+
+@pytest.mark.parametrize("field", ["project_name", "author_name", "short_description"])
+def test_jinja_typed_at_the_prompt_lands_as_text(tmp_path: Path, field: str) -> None:
+    """Typed answers are never rendered (with --no-input, cookiecutter renders them)."""
+    answers = {
+        "project_name": "Safe Trainer",
+        **VALID_NAMES,
+        "algorithm": "1",
+        "author_name": "Ann",
+        "author_email": "ann@example.com",
+        "version": "0.1.0",
+        "license": "1",
+        "short_description": "Plain.",
+        field: JINJA_TEXT,
+    }
+    order = [
+        "project_name",
+        "package_name",
+        "distribution_name",
+        "trainer_type",
+        "trainer_class_name",
+        "algorithm",
+        "author_name",
+        "author_email",
+        "version",
+        "license",
+        "short_description",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", str(TEMPLATE_ROOT), "-o", str(tmp_path)],
+        input="".join(f"{answers[key]}\n" for key in order),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    check_project_keeps_text(tmp_path / "safe_trainer", field, JINJA_TEXT)
+
+
+def test_post_gen_prints_the_next_steps(cookies, capfd) -> None:
+    result = cookies.bake()
+    assert result.exit_code == 0
+    out = capfd.readouterr().out
+    for step in (
+        "pip install -e",
+        "pytest",
+        "my-trainer-train config/my_trainer_3DBall.yaml",
+        "mlagents-learn config/my_trainer_3DBall.yaml",
+    ):
+        assert step in out
