@@ -48,6 +48,18 @@ def player_pids() -> list[int]:
     return pids
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def write_config(tmp_path: Path, config: dict[str, Any], **behavior: Any) -> Path:
     config["behaviors"]["3DBall"].update(behavior)
     path = tmp_path / "config.yaml"
@@ -153,3 +165,34 @@ def test_killed_player_stops_training_cleanly_and_resume_works(
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "Resuming from" in resumed.stdout + resumed.stderr
     assert (results / "killed" / "3DBall.onnx").exists()
+
+
+def test_player_exits_when_its_trainer_dies(
+    tmp_path: Path, config_dict: dict[str, Any]
+) -> None:
+    config = write_config(tmp_path, config_dict, max_steps=500000, summary_freq=1000)
+    results = tmp_path / "results"
+    command = learn(config, results, "orphan", "--num-areas", "2")
+    trainer = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    log = results / "orphan" / "run_logs" / "Player-0.log"
+    deadline = time.monotonic() + 120
+    while not (log.exists() and "connected" in log.read_text()):
+        assert time.monotonic() < deadline, "the player never connected"
+        time.sleep(0.5)
+    assert "seed 1, 2 area(s)" in log.read_text()
+    assert player_pids()
+    trainer.kill()  # SIGKILL: the trainer gets no chance to say goodbye
+    trainer.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while player_pids() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert player_pids() == [], "the player outlived its trainer"
+    # ML-Agents' own environment worker can linger after a SIGKILL; clean it up.
+    for pid in _processes_mentioning(str(results)):
+        os.kill(pid, signal.SIGKILL)
+    last_line = log.read_text().strip().splitlines()[-1]
+    assert "ERROR" in last_line and (
+        "trainer connection lost" in last_line or "is gone" in last_line
+    ), last_line

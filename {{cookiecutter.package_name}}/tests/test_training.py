@@ -53,6 +53,44 @@ def test_short_training_improves_the_reward(
     onnx.checker.check_model(onnx.load(str(onnx_files[0])))
 
 
+def test_train_command_writes_the_mlagents_learn_layout(
+    config_dict: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two simulator processes (--num-envs 2), and the results folder of mlagents-learn."""
+    config = short_run_config(config_dict)
+    config["behaviors"]["3DBall"]["summary_freq"] = 1000
+    config_path = tmp_path / "config.yaml"
+    config_path.write_text(yaml.safe_dump(config))
+    command = [
+        sys.executable,
+        "-m",
+        "{{ cookiecutter.package_name }}.train",
+        str(config_path),
+        "--run-id",
+        "layout",
+        "--results-dir",
+        str(tmp_path / "results"),
+        "--num-envs",
+        "2",
+        "--max-steps",
+        "3000",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    run_dir = tmp_path / "results" / "layout"
+    assert (run_dir / "configuration.yaml").exists()
+    assert (run_dir / "run_logs" / "timers.json").exists()
+    assert (run_dir / "run_logs" / "training_status.json").exists()
+    assert list((run_dir / "3DBall").glob("events.out.tfevents.*"))
+    assert (run_dir / "3DBall" / "checkpoint.pt").exists()
+    onnx.checker.check_model(onnx.load(str(run_dir / "3DBall.onnx")))
+    saved = yaml.safe_load((run_dir / "configuration.yaml").read_text())
+    assert saved["env_settings"]["num_envs"] == 2
+    assert saved["behaviors"]["3DBall"]["max_steps"] == 3000
+    assert "3DBall. Step:" in result.stdout + result.stderr  # progress on the console
+    assert "=== Training finished ===" in result.stdout
+
+
 def reward_curve(run_dir: Path) -> list[tuple[int, float]]:
     events = EventAccumulator(str(run_dir / "3DBall"))
     events.Reload()

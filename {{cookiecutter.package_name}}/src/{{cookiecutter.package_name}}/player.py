@@ -9,8 +9,9 @@ It connects to the trainer's gRPC server as Unity does (communication API
 1.5.0): the two-message initialization, then one ``Exchange`` per tick that has
 something to report, terminal infos before decision infos, actions applied per
 agent, side channels decoded into the simulator, and shutdown on status 400.
-It never outlives its trainer: a broken connection or a dead parent process
-ends it within seconds, with one line in its log file. ``--env-args
+It never outlives its trainer: a broken connection, or the death of the process
+that launched it or of the trainer above that, ends it within seconds, with one
+line in its log file. ``--env-args
 --simulator NAME`` serves another ``BaseEnv`` from ``envs.ENVIRONMENTS``.
 """
 
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import grpc
 import numpy as np
@@ -244,14 +246,42 @@ def _agent_infos(
     return infos
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    """mlagents-learn is our parent: if it dies, we are re-parented, so exit."""
+def _parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _exit_when_orphaned(watched: list[int]) -> None:
+    """Exit once the process that launched us, or the trainer above it, is gone.
+
+    mlagents-learn launches players from an environment worker process; if the
+    trainer is killed, that worker can linger, so both are watched.
+    """
     while True:
         time.sleep(PARENT_POLL_S)
-        if os.getppid() != parent:
-            log.error("trainer process %d is gone; exiting", parent)
-            logging.shutdown()
-            os._exit(1)
+        for pid in watched:
+            if not _alive(pid) or os.getppid() != watched[0]:
+                log.error("trainer process %d is gone; exiting", pid)
+                logging.shutdown()
+                os._exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -278,9 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.ignored:
         log.info("ignoring arguments %s", args.ignored)
-    threading.Thread(
-        target=_exit_when_orphaned, args=(os.getppid(),), daemon=True
-    ).start()
+    parent = os.getppid()
+    watched = [parent] + [p for p in [_parent_of(parent)] if p not in (None, 0, 1)]
+    log.info("watching trainer processes %s", watched)
+    threading.Thread(target=_exit_when_orphaned, args=(watched,), daemon=True).start()
     channel = grpc.insecure_channel(f"localhost:{args.mlagents_port}")
     log.info("serving %s on port %d", args.simulator, args.mlagents_port)
     try:

@@ -160,11 +160,14 @@ def main(argv: list[str] | None = None) -> int:
         print("All other options are mlagents-learn's; --env picks a simulator from:")
         print("  " + ", ".join(ENVIRONMENTS) + "\n")
     own, rest = _parse_own_arguments(argv)
+    if not any(arg == "--env" or arg.startswith("--env=") for arg in rest):
+        # Name the default simulator: mlagents-learn allows --num-envs > 1 only with --env.
+        rest = [*rest, "--env", next(iter(ENVIRONMENTS))]
     options = learn.parse_command_line(rest)
     if own.max_steps is not None:
         for settings in options.behaviors.values():
             settings.max_steps = own.max_steps
-    env_name = options.env_settings.env_path or next(iter(ENVIRONMENTS))
+    env_name = options.env_settings.env_path
     if env_name not in ENVIRONMENTS:
         print(
             f"error: --env {env_name!r} is not a bundled simulator (choose from "
