@@ -5,6 +5,7 @@ with a ``SimpleEnvManager`` (one process), as ML-Agents' own tests do.
 """
 
 import copy
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,18 @@ def synthetic_buffer(
             buffer[RewardSignalUtil.rewards_key(name)].append(0.1)
             buffer[RewardSignalUtil.returns_key(name)].append(float(rng.normal()))
     return buffer
+
+
+def train_command(config: Path, results: Path, run_id: str, *extra: str) -> list[str]:
+    """The package's ``train`` command line, as a user would run it."""
+    return [
+        sys.executable,
+        "-m",
+        "{{ cookiecutter.package_name }}.train",
+        str(config),
+        "--run-id",
+        run_id,
+        "--results-dir",
+        str(results),
+        *extra,
+    ]

@@ -6,7 +6,6 @@ package's ``train`` command on the example config to the 3DBall benchmark.
 
 import copy
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import yaml
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from .conftest import CONFIG_PATH
-from .helpers import run_options, train_on_simulator
+from .helpers import run_options, train_command, train_on_simulator
 
 {% if cookiecutter.algorithm == "on-policy" -%}
 # Smaller buffers than the example config, so the policy updates often.
@@ -61,20 +60,15 @@ def test_train_command_writes_the_mlagents_learn_layout(
     config["behaviors"]["3DBall"]["summary_freq"] = 1000
     config_path = tmp_path / "config.yaml"
     config_path.write_text(yaml.safe_dump(config))
-    command = [
-        sys.executable,
-        "-m",
-        "{{ cookiecutter.package_name }}.train",
-        str(config_path),
-        "--run-id",
+    command = train_command(
+        config_path,
+        tmp_path / "results",
         "layout",
-        "--results-dir",
-        str(tmp_path / "results"),
         "--num-envs",
         "2",
         "--max-steps",
         "3000",
-    ]
+    )
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     run_dir = tmp_path / "results" / "layout"
@@ -104,20 +98,15 @@ def test_example_config_reaches_the_3dball_benchmark(tmp_path: Path) -> None:
     config["behaviors"]["3DBall"]["max_steps"] = BENCHMARK_STEPS
     config_path = tmp_path / "benchmark.yaml"
     config_path.write_text(yaml.safe_dump(config))
-    command = [
-        sys.executable,
-        "-m",
-        "{{ cookiecutter.package_name }}.train",
-        str(config_path),
-        "--run-id",
+    command = train_command(
+        config_path,
+        tmp_path / "results",
         "benchmark",
         "--seed",
         "1",
-        "--results-dir",
-        str(tmp_path / "results"),
         "--stop-at-reward",
         "90",
-    ]
+    )
     result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
     run_dir = tmp_path / "results" / "benchmark"

@@ -7,7 +7,6 @@ import copy
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from mlagents.trainers.trainer import TrainerFactory
 from {{ cookiecutter.package_name }}.envs import Ball3DEnv
 from {{ cookiecutter.package_name }}.envs.ball3d import BEHAVIOR_NAME
 
-from .helpers import run_options, train_on_simulator
+from .helpers import run_options, train_command, train_on_simulator
 
 STEPS = 3000
 {%- if cookiecutter.algorithm == "on-policy" %}
@@ -180,22 +179,6 @@ def test_same_seed_gives_the_same_first_10k_steps(
     assert first == second
 
 
-def _train_command(config: Path, results: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "{{ cookiecutter.package_name }}.train",
-        str(config),
-        "--run-id",
-        "run",
-        "--results-dir",
-        str(results),
-        "--seed",
-        "1",
-        *extra,
-    ]
-
-
 def _long_config(config_dict: dict[str, Any], tmp_path: Path) -> Path:
     config = copy.deepcopy(config_dict)
     behavior = config["behaviors"]["3DBall"]
@@ -218,7 +201,9 @@ def test_ctrl_c_saves_a_checkpoint_and_onnx_and_exits_cleanly(
 ) -> None:
     results = tmp_path / "results"
     process = subprocess.Popen(
-        _train_command(_long_config(config_dict, tmp_path), results),
+        train_command(
+            _long_config(config_dict, tmp_path), results, "run", "--seed", "1"
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -254,7 +239,9 @@ def test_dead_simulator_is_reported_and_the_checkpoint_kept(
     results = tmp_path / "results"
     config = _long_config(config_dict, tmp_path)
     process = subprocess.Popen(
-        _train_command(config, results, "--max-lifetime-restarts", "0"),
+        train_command(
+            config, results, "run", "--seed", "1", "--max-lifetime-restarts", "0"
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
