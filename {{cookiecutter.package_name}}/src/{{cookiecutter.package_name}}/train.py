@@ -136,7 +136,10 @@ class RewardTracker(StatsWriter):
                 f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping."
             )
             # Exactly what Ctrl-C does: ML-Agents saves a checkpoint and the .onnx.
-            signal.raise_signal(signal.SIGINT)
+            # Raised directly, because a background job may ignore SIGINT.
+            if threading.current_thread() is threading.main_thread():
+                raise KeyboardInterrupt
+            signal.raise_signal(signal.SIGINT)  # from a trainer thread
 
 
 def _parse_own_arguments(argv: list[str]) -> tuple:
