@@ -10,7 +10,7 @@ from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
 
-from {{ cookiecutter.package_name }}.envs import Ball3DEnv
+from {{ cookiecutter.package_name }}.envs import Ball3DEnv, physics
 from {{ cookiecutter.package_name }}.envs.ball3d import BEHAVIOR_NAME, Ball3DConfig
 
 
@@ -168,10 +168,10 @@ def test_ball_rolls_down_a_fixed_slope_at_five_sevenths_g_sin_theta() -> None:
     env.ball_position[:, 0] = normal * 3.0  # resting on the top face
     env.ball_velocity[:] = 0.0
     for _ in range(5):
-        env._physics_step()
+        env._finish_tick()
     speed_before = np.linalg.norm(env.ball_velocity[:, 0])
     for _ in range(25):
-        env._physics_step()
+        env._finish_tick()
     acceleration = (np.linalg.norm(env.ball_velocity[:, 0]) - speed_before) / (
         25 * 0.02
     )
@@ -198,3 +198,25 @@ def test_unknown_behavior_name_is_a_clear_error() -> None:
     env.reset()
     with pytest.raises(UnityActionException, match="unknown behavior name"):
         env.get_steps("Basic?team=0")
+
+
+def test_per_agent_and_vectorized_physics_agree() -> None:
+    # advance() runs agent by agent up to PER_AGENT_LIMIT agents, on arrays above.
+    env = Ball3DEnv(seed=3, num_areas=4)
+    env.reset()
+    rng = np.random.default_rng(0)
+    for _ in range(40):  # mixed states: falling, bouncing, rolling, over an edge
+        decisions, _ = env.get_steps(BEHAVIOR_NAME)
+        act(env, rng.uniform(-1.5, 1.5, (len(decisions), 2)).astype(np.float32))
+    assert env.num_agents == 48 > physics.PER_AGENT_LIMIT
+    state, radius = env.state, env.ball_radius
+    action = rng.uniform(-1.5, 1.5, (48, 2))
+    vectorized, fell = physics.advance(state, action, radius, 9.81, env.config)
+    for area in range(4):
+        rows = slice(12 * area, 12 * area + 12)
+        per_agent, fell_per_agent = physics.advance(
+            state[rows], action[rows], radius[rows], 9.81, env.config
+        )
+        assert np.allclose(vectorized[rows], per_agent, rtol=0, atol=1e-12)
+        assert np.array_equal(fell[rows], fell_per_agent)
+    assert not np.allclose(vectorized, state)  # the balls moved

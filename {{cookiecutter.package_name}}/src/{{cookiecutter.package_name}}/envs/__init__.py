@@ -1,7 +1,8 @@
 """Unity-free environments bundled with this trainer package.
 
-``Ball3DEnv`` is a NumPy re-implementation of ML-Agents' 3DBall example that
-speaks ML-Agents' ``BaseEnv`` API. Add your own ``BaseEnv`` here and register it
+``Ball3DEnv`` is a pure-Python re-implementation of ML-Agents' 3DBall example
+(``ball3d.py``, with its physics in ``physics.py``) that speaks ML-Agents'
+``BaseEnv`` API. Add your own ``BaseEnv`` here and register it
 in ``ENVIRONMENTS`` to train on it with the ``train`` command or serve it with
 the stand-in player.
 """

@@ -1,4 +1,4 @@
-"""A pure-NumPy 3DBall: ML-Agents' balance-ball example without Unity.
+"""A pure-Python 3DBall: ML-Agents' balance-ball example without Unity.
 
 Each agent tilts a 5x5x5 platform (two continuous actions, at most 2 degrees per
 axis per physics tick) to keep a ball on top. It implements ML-Agents'
@@ -22,7 +22,9 @@ What is exact, and what is not (the one place this is stated):
   A FLOAT ``gravity`` is honoured whenever it arrives (Unity may miss one sent
   in the very first reset message).
 
-Change ``Ball3DConfig`` to make the task harder or easier.
+Agents are handled as NumPy arrays (observations, rewards, resets, terminal
+steps); the physics of one tick lives in ``physics.py``. Change
+``Ball3DConfig`` to make the task harder or easier.
 """
 
 import attr
@@ -44,7 +46,9 @@ from mlagents_envs.base_env import (
 from mlagents_envs.exception import UnityActionException, UnityEnvironmentException
 from mlagents_envs.side_channel.side_channel import SideChannel
 from mlagents_envs.side_channel.side_channel_manager import SideChannelManager
+from mlagents_envs.timers import timed
 
+from . import physics
 from .side_channels import UnitySideChannelReceiver
 
 BEHAVIOR_NAME = "3DBall?team=0"
@@ -72,44 +76,14 @@ class Ball3DConfig:
     reset_tilt_degrees: float = 10.0
     reset_ball_offset: float = 1.5
     reset_ball_height: float = 4.0
+    fall_below: float = -2.0  # the episode ends when the ball is this far below
+    fall_beyond: float = 3.0  # ... or this far out in x or z from the platform centre
     reward_alive: float = 0.1
     reward_fall: float = -1.0
 
 
-# Vectors are stored component-major, shape (3, N), and quaternions as (4, N) in
-# Unity's (x, y, z, w) order: on 12 agents, NumPy's per-call overhead dominates,
-# so explicit component algebra is several times faster than np.cross or einsum.
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.array(
-        [
-            a[1] * b[2] - a[2] * b[1],
-            a[2] * b[0] - a[0] * b[2],
-            a[0] * b[1] - a[1] * b[0],
-        ]
-    )
-
-
-def _rotate_vector(q: np.ndarray, v: np.ndarray, inverse: bool = False) -> np.ndarray:
-    """Rotate vectors ``v`` by unit quaternions ``q`` (or by their inverse)."""
-    u = -q[:3] if inverse else q[:3]
-    t = 2.0 * _cross(u, v)
-    return v + q[3] * t + _cross(u, t)
-
-
-def _tilt(q: np.ndarray, axis: int, degrees: np.ndarray) -> np.ndarray:
-    """``q * AngleAxis(degrees, axis)`` for axis 0 (x) or 2 (z): Unity's Rotate."""
-    half = np.radians(degrees) / 2.0
-    s, c = np.sin(half), np.cos(half)
-    x, y, z, w = q
-    if axis == 2:
-        return np.array([x * c + y * s, y * c - x * s, z * c + w * s, w * c - z * s])
-    return np.array([x * c + w * s, y * c + z * s, z * c - y * s, w * c - x * s])
+def _sin_cos(angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.sin(angle), np.cos(angle)
 
 
 class Ball3DEnv(BaseEnv):
@@ -152,14 +126,14 @@ class Ball3DEnv(BaseEnv):
         )
         n = self.num_agents
         self.agent_ids = np.arange(n, dtype=np.int32)
-        # Component-major state: rotation is (4, N), the ball's vectors are (3, N).
-        self.rotation = np.tile([[0.0], [0.0], [0.0], [1.0]], (1, n))
-        self.ball_position = np.zeros((3, n))  # relative to the platform centre
-        self.ball_velocity = np.zeros((3, n))
-        self.ball_spin = np.zeros((3, n))
+        # One row per agent: platform rotation, ball position, velocity, spin (see
+        # physics.py); ``rotation`` and the ball's vectors are views into it.
+        self.state = np.zeros((n, physics.STATE_SIZE))
+        self.state[:, 3] = 1.0  # identity rotation
         self.ball_radius = np.full(n, 0.5)
         self.ball_mass = np.ones(n)
-        self.agent_steps = np.zeros(n, dtype=np.int64)
+        self._episode_start = np.zeros(n, dtype=np.int64)  # tick each episode began
+        self._oldest_episode_start = 0
         self.reward = np.zeros(n, dtype=np.float32)
         self.action = np.zeros((n, 2))
         self.academy_steps = 0
@@ -168,16 +142,40 @@ class Ball3DEnv(BaseEnv):
         self._terminals: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = (
             []
         )
-        self._sent_terminals: TerminalSteps = TerminalSteps.empty(self._spec)
+        self._no_terminals = TerminalSteps.empty(self._spec)
+        self._sent_terminals = self._no_terminals
         self._closed = False
         # SubprocessEnvManager reads this; None means "no training analytics".
         self.academy_capabilities = None
+
+    # ------------------------------------------------------- state, by part
+    @property
+    def rotation(self) -> np.ndarray:
+        """Platform rotations, (4, N) quaternions in Unity's (x, y, z, w) order."""
+        return self.state[:, physics.ROTATION].T
+
+    @property
+    def ball_position(self) -> np.ndarray:
+        """Ball positions relative to their platform centre, (3, N)."""
+        return self.state[:, physics.POSITION].T
+
+    @property
+    def ball_velocity(self) -> np.ndarray:
+        return self.state[:, physics.VELOCITY].T
+
+    @property
+    def ball_spin(self) -> np.ndarray:
+        """Ball angular velocities, (3, N)."""
+        return self.state[:, physics.SPIN].T
 
     # ----------------------------------------------------------------- BaseEnv
     @property
     def behavior_specs(self) -> BehaviorMapping:
         return BehaviorMapping({BEHAVIOR_NAME: self._spec})
 
+    # Timed like UnityEnvironment's: mlagents-learn's run_logs/timers.json then
+    # shows the simulator's own share of training time.
+    @timed
     def reset(self) -> None:
         self._check_open()
         self._receive_side_channels()
@@ -185,6 +183,7 @@ class Ball3DEnv(BaseEnv):
         self._terminals = []
         self._run_until_exchange()
 
+    @timed
     def step(self) -> None:
         self._check_open()
         self._receive_side_channels()
@@ -259,9 +258,11 @@ class Ball3DEnv(BaseEnv):
             self._reset_agents(np.ones(self.num_agents, dtype=bool))
         request_decision = self.academy_steps % self.config.decision_period == 0
         self.academy_steps += 1
-        self.agent_steps += 1
         self._decision = None
         if request_decision:
+            # Rotations are composed tick by tick; renormalize once per decision.
+            q = self.rotation
+            q /= np.sqrt((q * q).sum(axis=0))
             self._decision = DecisionSteps(
                 obs=[self._observe(slice(None))],
                 reward=self.reward.copy(),
@@ -275,34 +276,66 @@ class Ball3DEnv(BaseEnv):
         return self._decision is not None or len(self._sent_terminals) > 0
 
     def _finish_tick(self) -> None:
-        """Steps 6-7 of a tick: act, check for falls and max step, then physics."""
+        """Steps 6-7 of a tick: the agents act, episodes end, then physics.
+
+        Every agent tilts its platform (``OnActionReceived``) and every ball moves
+        in one call. Episodes end on the ball's position before it moved; those
+        agents are then reset and take their physics step from the reset state,
+        as in Unity, where the physics step follows the agents' actions.
+        """
         cfg = self.config
-        self.rotation = self._rotate(self.rotation, self.action)
-        x, y, z = self.ball_position
-        fell = (y < -2.0) | (np.abs(x) > 3.0) | (np.abs(z) > 3.0)
-        self.reward = np.where(fell, cfg.reward_fall, cfg.reward_alive).astype(
-            np.float32
+        max_reached = None
+        if self.academy_steps - self._oldest_episode_start >= cfg.max_step:
+            max_reached = self.agent_steps >= cfg.max_step
+        before = self.state
+        self.state, fell = physics.advance(
+            before, self.action, self.ball_radius, self.gravity, cfg
         )
-        max_reached = ~fell & (self.agent_steps >= cfg.max_step)
-        for done, interrupted in ((fell, False), (max_reached, True)):
-            if done.any():
-                ids = np.flatnonzero(done)
-                self._terminals.append(
-                    (
-                        self._observe(ids),
-                        self.reward[ids].copy(),
-                        np.full(len(ids), interrupted),
-                        ids.astype(np.int32),
-                    )
-                )
-                self.reward[ids] = 0.0
-                self.action[ids] = 0.0
-                self._reset_agents(done)
-        self._physics_step()
+        self.reward.fill(cfg.reward_alive)  # SetReward: overwritten every tick
+        if max_reached is None and not fell.any():
+            return
+        if max_reached is not None:
+            max_reached &= ~fell
+        done = np.zeros(self.num_agents, dtype=bool)
+        for ended, interrupted in ((fell, False), (max_reached, True)):
+            if ended is not None and ended.any():
+                # The platform has tilted; the ball has not moved yet.
+                self.state[ended, physics.BALL] = before[ended, physics.BALL]
+                self._end_episodes(ended, interrupted)
+                done |= ended
+        self.state[done], _ = physics.advance(
+            self.state[done],
+            self.action[done],
+            self.ball_radius[done],
+            self.gravity,
+            cfg,
+        )
+
+    @property
+    def agent_steps(self) -> np.ndarray:
+        """Ticks since each agent's episode began (Unity's ``Agent.StepCount``)."""
+        return self.academy_steps - self._episode_start
+
+    def _end_episodes(self, done: np.ndarray, interrupted: bool) -> None:
+        """Queue terminal steps for the agents in ``done`` and reset them."""
+        ids = np.flatnonzero(done)
+        if not interrupted:
+            self.reward[ids] = self.config.reward_fall
+        self._terminals.append(
+            (
+                self._observe(ids),
+                self.reward[ids].copy(),
+                np.full(len(ids), interrupted),
+                ids.astype(np.int32),
+            )
+        )
+        self.reward[ids] = 0.0
+        self.action[ids] = 0.0
+        self._reset_agents(done)
 
     def _collect_terminals(self) -> TerminalSteps:
         if not self._terminals:
-            return TerminalSteps.empty(self._spec)
+            return self._no_terminals
         obs, reward, interrupted, ids = (
             np.concatenate(x) for x in zip(*self._terminals, strict=False)
         )
@@ -323,83 +356,29 @@ class Ball3DEnv(BaseEnv):
         rows = [q[2:3], q[0:1], self.ball_position[:, idx], self.ball_velocity[:, idx]]
         return np.concatenate(rows, axis=0).T.astype(np.float32)
 
-    def _rotate(self, q: np.ndarray, action: np.ndarray) -> np.ndarray:
-        """``OnActionReceived``: tilt about z, then about x, each behind a gate."""
-        cfg = self.config
-        degrees = cfg.max_degrees_per_tick * np.minimum(np.maximum(action, -1.0), 1.0)
-        for column, axis in ((0, 2), (1, 0)):
-            angle = degrees[:, column]
-            component = q[axis]
-            gate = ((component < cfg.tilt_gate) & (angle > 0)) | (
-                (component > -cfg.tilt_gate) & (angle < 0)
-            )
-            q = _tilt(q, axis, np.where(gate, angle, 0.0))
-        return q / np.sqrt((q * q).sum(axis=0))
-
     def _reset_agents(self, mask: np.ndarray) -> None:
         """``OnEpisodeBegin`` for the agents in ``mask``."""
         cfg = self.config
         ids = np.flatnonzero(mask)
         # Per agent, in Unity's order: tilt-x, tilt-z, ball-x, ball-z.
         draws = self._rng.uniform(-1.0, 1.0, size=(len(ids), 4))
-        identity = np.tile([[0.0], [0.0], [0.0], [1.0]], (1, len(ids)))
-        tilted_x = _tilt(identity, 0, draws[:, 0] * cfg.reset_tilt_degrees)
-        self.rotation[:, ids] = _tilt(tilted_x, 2, draws[:, 1] * cfg.reset_tilt_degrees)
-        self.ball_velocity[:, ids] = 0.0  # Unity keeps the angular velocity
-        self.ball_position[0, ids] = draws[:, 2] * cfg.reset_ball_offset
-        self.ball_position[1, ids] = cfg.reset_ball_height
-        self.ball_position[2, ids] = draws[:, 3] * cfg.reset_ball_offset
+        half = np.radians(draws[:, :2] * cfg.reset_tilt_degrees) / 2.0
+        zero, one = np.zeros(len(ids)), np.ones(len(ids))
+        q = physics.rotate_about_x(zero, zero, zero, one, *_sin_cos(half[:, 0]))
+        q = physics.rotate_about_z(*q, *_sin_cos(half[:, 1]))
+        self.state[ids, physics.ROTATION] = np.array(q).T
+        self.state[ids, physics.VELOCITY] = 0.0  # Unity keeps the angular velocity
+        position = np.zeros((len(ids), 3))
+        position[:, 0] = draws[:, 2] * cfg.reset_ball_offset
+        position[:, 1] = cfg.reset_ball_height
+        position[:, 2] = draws[:, 3] * cfg.reset_ball_offset
+        self.state[ids, physics.POSITION] = position
         params = self.side_channel_receiver.parameters
         for i in ids:
             self.ball_mass[i] = params.get_with_default("mass", 1.0)
             self.ball_radius[i] = 0.5 * params.get_with_default("scale", 1.0)
-        self.agent_steps[ids] = 0
-
-    # ----------------------------------------------------------- the physics
-    def _physics_step(self) -> None:
-        """One 0.02 s step: gravity, sphere-box contact impulse, integration."""
-        cfg = self.config
-        dt, r, h = cfg.dt, self.ball_radius, cfg.half_extent
-        v = self.ball_velocity
-        v[1] -= self.gravity * dt
-        w = self.ball_spin * (1.0 - cfg.angular_drag * dt)
-        # Ball centre in the platform frame, and its offset from the closest cube point.
-        local = _rotate_vector(self.rotation, self.ball_position, inverse=True)
-        offset = local - np.minimum(np.maximum(local, -h), h)
-        dist = np.sqrt(_dot(offset, offset))
-        gap = dist - r
-        contact = gap < cfg.contact_offset
-        if contact.any():
-            # Inside the cube (dist == 0) the push-out direction is the face normal +y.
-            normal_local = offset / np.maximum(dist, 1e-9)
-            normal_local[1] = np.where(dist < 1e-9, 1.0, normal_local[1])
-            n = _rotate_vector(self.rotation, normal_local)
-            vn = _dot(v, n)
-            # Close the gap (or push out of penetration), capped like PhysX.
-            vn_target = np.minimum(
-                np.maximum(vn, -gap / dt), np.maximum(vn, cfg.max_depenetration_speed)
-            )
-            bounce = -vn > cfg.bounce_threshold
-            vn_target = np.where(
-                bounce, np.maximum(vn_target, -cfg.restitution * vn), vn_target
-            )
-            jn = np.where(contact, np.maximum(vn_target - vn, 0.0), 0.0)
-            v = v + jn * n
-            # Coulomb friction at the contact point; 2/7 is a rolling solid sphere.
-            lever = -r * n
-            slip = v + _cross(w, lever)
-            slip = slip - _dot(slip, n) * n
-            jt = -(2.0 / 7.0) * slip
-            limit = cfg.friction * jn
-            magnitude = np.sqrt(_dot(jt, jt))
-            jt = jt * np.where(
-                magnitude > limit, limit / np.maximum(magnitude, 1e-12), 1.0
-            )
-            v = v + jt
-            w = w + _cross(lever, jt) / (0.4 * r * r)
-        self.ball_velocity = v
-        self.ball_spin = w
-        self.ball_position = self.ball_position + v * dt
+        self._episode_start[ids] = self.academy_steps
+        self._oldest_episode_start = int(self._episode_start.min())
 
     # ----------------------------------------------------------- checks
     def _check_behavior(self, behavior_name: str) -> None:
