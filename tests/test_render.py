@@ -25,6 +25,7 @@ COMMON_FILES = {
     "src/my_trainer/__init__.py",
     "src/my_trainer/envs/__init__.py",
     "src/my_trainer/envs/ball3d.py",
+    "src/my_trainer/envs/physics.py",
     "src/my_trainer/envs/side_channels.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
