@@ -167,11 +167,14 @@ def test_ball_rolls_down_a_fixed_slope_at_five_sevenths_g_sin_theta() -> None:
     normal = np.array([-math.sin(theta), math.cos(theta), 0.0])
     env.ball_position[:, 0] = normal * 3.0  # resting on the top face
     env.ball_velocity[:] = 0.0
-    for _ in range(5):
-        env._finish_tick()
+    env.state, ran, _ = physics.advance(
+        env.state, env.action, env.ball_radius, env.gravity, env.config, ticks=5
+    )
     speed_before = np.linalg.norm(env.ball_velocity[:, 0])
-    for _ in range(25):
-        env._finish_tick()
+    env.state, ran_after, _ = physics.advance(
+        env.state, env.action, env.ball_radius, env.gravity, env.config, ticks=25
+    )
+    assert ran + ran_after == 30  # still on the platform
     acceleration = (np.linalg.norm(env.ball_velocity[:, 0]) - speed_before) / (
         25 * 0.02
     )
@@ -211,12 +214,38 @@ def test_per_agent_and_vectorized_physics_agree() -> None:
     assert env.num_agents == 48 > physics.PER_AGENT_LIMIT
     state, radius = env.state, env.ball_radius
     action = rng.uniform(-1.5, 1.5, (48, 2))
-    vectorized, fell = physics.advance(state, action, radius, 9.81, env.config)
+    vectorized, ran, fell = physics.advance(
+        state, action, radius, 9.81, env.config, ticks=1
+    )
     for area in range(4):
         rows = slice(12 * area, 12 * area + 12)
-        per_agent, fell_per_agent = physics.advance(
-            state[rows], action[rows], radius[rows], 9.81, env.config
+        per_agent, _, fell_per_agent = physics.advance(
+            state[rows], action[rows], radius[rows], 9.81, env.config, ticks=1
         )
         assert np.allclose(vectorized[rows], per_agent, rtol=0, atol=1e-12)
         assert np.array_equal(fell[rows], fell_per_agent)
     assert not np.allclose(vectorized, state)  # the balls moved
+
+
+@pytest.mark.parametrize("areas", [1, 4])  # per agent, and vectorized
+def test_ticks_in_one_call_match_ticks_one_by_one(areas: int) -> None:
+    env = Ball3DEnv(seed=5, num_areas=areas)
+    env.reset()
+    rng = np.random.default_rng(1)
+    stops = []
+    for _ in range(60):
+        action = rng.uniform(-1.5, 1.5, (env.num_agents, 2))
+        block, ran, fell = physics.advance(
+            env.state, action, env.ball_radius, 9.81, env.config, ticks=5
+        )
+        one_by_one = env.state
+        for _ in range(ran):
+            one_by_one, _, fell_here = physics.advance(
+                one_by_one, action, env.ball_radius, 9.81, env.config
+            )
+        assert np.allclose(block, one_by_one, rtol=0, atol=1e-12)
+        assert np.array_equal(fell, fell_here)
+        stops.append(ran)
+        decisions, _ = env.get_steps(BEHAVIOR_NAME)
+        act(env, action[decisions.agent_id].astype(np.float32))
+    assert min(stops) < 5 == max(stops)  # some blocks were cut short by a fall

@@ -82,10 +82,6 @@ class Ball3DConfig:
     reward_fall: float = -1.0
 
 
-def _sin_cos(angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.sin(angle), np.cos(angle)
-
-
 class Ball3DEnv(BaseEnv):
     """ML-Agents' 3DBall as a vectorized ``BaseEnv``.
 
@@ -188,7 +184,7 @@ class Ball3DEnv(BaseEnv):
         self._check_open()
         self._receive_side_channels()
         if self.academy_steps > 0:  # a tick is waiting for this exchange's actions
-            self._finish_tick()
+            self._finish_ticks()
         self._run_until_exchange()
 
     def get_steps(
@@ -247,7 +243,7 @@ class Ball3DEnv(BaseEnv):
     def _run_until_exchange(self) -> None:
         """Run physics ticks until Unity would exchange a message with Python."""
         while not self._begin_tick():
-            self._finish_tick()
+            self._finish_ticks()
 
     def _begin_tick(self) -> bool:
         """Steps 1-4 of a tick. Returns True when there is something to send."""
@@ -275,35 +271,46 @@ class Ball3DEnv(BaseEnv):
         self._sent_terminals = self._collect_terminals()
         return self._decision is not None or len(self._sent_terminals) > 0
 
-    def _finish_tick(self) -> None:
-        """Steps 6-7 of a tick: the agents act, episodes end, then physics.
+    def _finish_ticks(self) -> None:
+        """Steps 6-7 of the pending tick, and of the quiet ticks after it.
 
-        Every agent tilts its platform (``OnActionReceived``) and every ball moves
-        in one call. Episodes end on the ball's position before it moved; those
-        agents are then reset and take their physics step from the reset state,
-        as in Unity, where the physics step follows the agents' actions.
+        A tick is quiet when nothing needs sending at its start: no decision is
+        due and no episode ended in the tick before. Quiet ticks run in one call
+        to ``physics.advance``, which stops early when a ball falls. In each
+        tick every agent tilts its platform (``OnActionReceived``), ends its
+        episode on a fall or at max step, then every ball moves; agents whose
+        episode ended are reset and move from the reset state, as in Unity,
+        where the physics step follows the agents' actions.
         """
         cfg = self.config
-        max_reached = None
-        if self.academy_steps - self._oldest_episode_start >= cfg.max_step:
-            max_reached = self.agent_steps >= cfg.max_step
+        # Ticks up to and including the one before the next decision is due.
+        ticks = -self.academy_steps % cfg.decision_period + 1
+        # The first tick in which an agent reaches max step runs on its own.
+        max_step_tick = self._oldest_episode_start + cfg.max_step
+        at_max_step = max_step_tick <= self.academy_steps
+        if at_max_step:
+            ticks = 1
+        else:
+            ticks = min(ticks, max_step_tick - self.academy_steps)
         before = self.state
-        self.state, fell = physics.advance(
-            before, self.action, self.ball_radius, self.gravity, cfg
+        self.state, ran, fell = physics.advance(
+            before, self.action, self.ball_radius, self.gravity, cfg, ticks
         )
+        self.academy_steps += ran - 1  # the quiet ticks' own steps 1-4
         self.reward.fill(cfg.reward_alive)  # SetReward: overwritten every tick
+        max_reached = None
+        if at_max_step:
+            max_reached = (self.agent_steps >= cfg.max_step) & ~fell
+            # Their episode ends before the physics step: the ball has not moved.
+            self.state[max_reached, physics.BALL] = before[max_reached, physics.BALL]
         if max_reached is None and not fell.any():
             return
-        if max_reached is not None:
-            max_reached &= ~fell
         done = np.zeros(self.num_agents, dtype=bool)
         for ended, interrupted in ((fell, False), (max_reached, True)):
             if ended is not None and ended.any():
-                # The platform has tilted; the ball has not moved yet.
-                self.state[ended, physics.BALL] = before[ended, physics.BALL]
                 self._end_episodes(ended, interrupted)
                 done |= ended
-        self.state[done], _ = physics.advance(
+        self.state[done], _, _ = physics.advance(
             self.state[done],
             self.action[done],
             self.ball_radius[done],
@@ -362,11 +369,18 @@ class Ball3DEnv(BaseEnv):
         ids = np.flatnonzero(mask)
         # Per agent, in Unity's order: tilt-x, tilt-z, ball-x, ball-z.
         draws = self._rng.uniform(-1.0, 1.0, size=(len(ids), 4))
+        # Rotate(x, a) then Rotate(z, b) from the identity: with s1, c1 and s2, c2
+        # the sines and cosines of a/2 and b/2, q = (s1 c2, -s1 s2, c1 s2, c1 c2).
         half = np.radians(draws[:, :2] * cfg.reset_tilt_degrees) / 2.0
-        zero, one = np.zeros(len(ids)), np.ones(len(ids))
-        q = physics.rotate_about_x(zero, zero, zero, one, *_sin_cos(half[:, 0]))
-        q = physics.rotate_about_z(*q, *_sin_cos(half[:, 1]))
-        self.state[ids, physics.ROTATION] = np.array(q).T
+        s1, c1, s2, c2 = (
+            np.sin(half[:, 0]),
+            np.cos(half[:, 0]),
+            np.sin(half[:, 1]),
+            np.cos(half[:, 1]),
+        )
+        self.state[ids, physics.ROTATION] = np.stack(
+            [s1 * c2, -s1 * s2, c1 * s2, c1 * c2], axis=1
+        )
         self.state[ids, physics.VELOCITY] = 0.0  # Unity keeps the angular velocity
         position = np.zeros((len(ids), 3))
         position[:, 0] = draws[:, 2] * cfg.reset_ball_offset

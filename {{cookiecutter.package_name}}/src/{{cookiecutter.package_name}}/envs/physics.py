@@ -4,7 +4,8 @@
 floats (one agent) or on NumPy arrays (all agents at once). On a dozen agents
 NumPy's cost is per call, about a microsecond, not per element, so running agent
 by agent is several times faster; with a few dozen agents the arrays win.
-``advance`` picks. Change the contact model here; its constants live in
+``advance`` picks, and runs the ticks between two exchanges with Python in one
+call. Change the contact model here; its constants live in
 ``Ball3DConfig`` and its approximations are listed at the top of ``ball3d.py``.
 
 State layout, one row per agent: the platform's rotation quaternion in
@@ -64,22 +65,74 @@ def advance(
     radius: np.ndarray,
     gravity: float,
     cfg: "Ball3DConfig",
-) -> tuple[np.ndarray, np.ndarray]:
-    """One tick for every agent: ``state`` is (N, 13), ``action`` (N, 2).
+    ticks: int = 1,
+) -> tuple[np.ndarray, int, np.ndarray]:
+    """Run up to ``ticks`` ticks for every agent, with the actions held fixed.
 
-    Returns the new state and, per agent, whether its ball had already left the
-    platform (Ball3DAgent's fall test, made before the physics step).
+    ``state`` is (N, 13), ``action`` (N, 2). Stops after the first tick in which
+    a ball is found off its platform (Ball3DAgent's fall test, which ends the
+    episode). Returns the new state, the number of ticks run, and which agents
+    fell in the last one; those hold their terminal state: the platform tilted,
+    the ball where the fall test saw it.
     """
     if len(state) <= PER_AGENT_LIMIT:
-        agents = zip(state.tolist(), action.tolist(), radius.tolist(), strict=True)
-        rows = np.array(
-            [tick(FLOATS, s, a, r, gravity, cfg) for s, a, r in agents],
-            dtype=np.float64,
-        ).reshape(len(state), STATE_SIZE + 1)
+        rows, ran = _advance_per_agent(state, action, radius, gravity, cfg, ticks)
     else:
-        columns = tick(ARRAYS, state.T, action.T, radius, gravity, cfg)
-        rows = np.array(columns, dtype=np.float64).T
-    return rows[:, :STATE_SIZE], rows[:, STATE_SIZE] > 0.0
+        rows, ran = _advance_vectorized(state, action, radius, gravity, cfg, ticks)
+    return rows[:, :STATE_SIZE], ran, rows[:, STATE_SIZE] > 0.0
+
+
+def _advance_per_agent(
+    state: np.ndarray,
+    action: np.ndarray,
+    radius: np.ndarray,
+    gravity: float,
+    cfg: "Ball3DConfig",
+    ticks: int,
+) -> tuple[np.ndarray, int]:
+    # Each agent runs on its own; a fall anywhere ends the block for all, so
+    # agents keep their per-tick states until the block's length is known.
+    histories = []
+    for s, a, r in zip(state.tolist(), action.tolist(), radius.tolist(), strict=True):
+        history = []
+        for t in range(ticks):
+            moved = tick(FLOATS, s, a, r, gravity, cfg)
+            if moved[-1]:  # fell: keep the ball where the fall test saw it
+                history.append((*moved[:4], *s[4:], True))
+                ticks = t + 1
+                break
+            history.append(moved)
+            s = moved[:-1]
+        histories.append(history)
+    rows = [history[ticks - 1] for history in histories]
+    return np.array(rows, dtype=np.float64).reshape(len(state), STATE_SIZE + 1), ticks
+
+
+def _advance_vectorized(
+    state: np.ndarray,
+    action: np.ndarray,
+    radius: np.ndarray,
+    gravity: float,
+    cfg: "Ball3DConfig",
+    ticks: int,
+) -> tuple[np.ndarray, int]:
+    columns, ran = list(state.T), 0
+    while ran < ticks:
+        moved = tick(ARRAYS, columns, action.T, radius, gravity, cfg)
+        ran += 1
+        fell = moved[-1]
+        if fell.any():  # keep the fallen agents' balls where the fall test saw them
+            moved = (
+                *moved[:4],
+                *(
+                    np.where(fell, c, m)
+                    for c, m in zip(columns[4:], moved[4:-1], strict=False)
+                ),
+                fell,
+            )
+            break
+        columns = list(moved[:-1])
+    return np.array(moved, dtype=np.float64).T, ran
 
 
 def tick(
@@ -100,7 +153,8 @@ def tick(
 
     # --- OnActionReceived (Ball3DAgent.cs). Tilt about z, then about x, by at
     # most 2 degrees each, but only while the quaternion component of that axis
-    # is below 0.25 in the direction of the action.
+    # is below 0.25 in the direction of the action. Unity's Transform.Rotate is
+    # q * AngleAxis(angle, axis), with AngleAxis = (sin(angle/2) axis, cos(angle/2)).
     gate, half_degree = cfg.tilt_gate, cfg.max_degrees_per_tick * math.pi / 360.0
     turn = xp.clip(action[0], -1.0, 1.0)
     half = (
@@ -108,14 +162,16 @@ def tick(
         * half_degree
         * (((qz < gate) & (turn > 0.0)) | ((qz > -gate) & (turn < 0.0)))
     )
-    qx, qy, qz, qw = rotate_about_z(qx, qy, qz, qw, xp.sin(half), xp.cos(half))
+    s, c = xp.sin(half), xp.cos(half)
+    qx, qy, qz, qw = qx * c + qy * s, qy * c - qx * s, qz * c + qw * s, qw * c - qz * s
     turn = xp.clip(action[1], -1.0, 1.0)
     half = (
         turn
         * half_degree
         * (((qx < gate) & (turn > 0.0)) | ((qx > -gate) & (turn < 0.0)))
     )
-    qx, qy, qz, qw = rotate_about_x(qx, qy, qz, qw, xp.sin(half), xp.cos(half))
+    s, c = xp.sin(half), xp.cos(half)
+    qx, qy, qz, qw = qx * c + qw * s, qy * c + qz * s, qz * c - qy * s, qw * c - qx * s
     # The fall test sees the ball where the last physics step left it.
     fell = (
         (py < cfg.fall_below)
@@ -182,16 +238,6 @@ def tick(
 
     px, py, pz = px + vx * dt, py + vy * dt, pz + vz * dt
     return qx, qy, qz, qw, px, py, pz, vx, vy, vz, wx, wy, wz, fell
-
-
-# Unity's Transform.Rotate(axis, angle) is q * AngleAxis(angle, axis), where
-# AngleAxis = (sin(angle/2) axis, cos(angle/2)); s and c are that sine and cosine.
-def rotate_about_z(qx: Any, qy: Any, qz: Any, qw: Any, s: Any, c: Any) -> tuple:
-    return qx * c + qy * s, qy * c - qx * s, qz * c + qw * s, qw * c - qz * s
-
-
-def rotate_about_x(qx: Any, qy: Any, qz: Any, qw: Any, s: Any, c: Any) -> tuple:
-    return qx * c + qw * s, qy * c + qz * s, qz * c - qy * s, qw * c - qx * s
 
 
 def rotate(ux: Any, uy: Any, uz: Any, w: Any, x: Any, y: Any, z: Any) -> tuple:
