@@ -82,6 +82,18 @@ class Ball3DConfig:
     reward_fall: float = -1.0
 
 
+class _StateView:
+    """Some columns of ``Ball3DEnv.state`` as a component-major view: writes to
+    it (``env.rotation[:, 0] = ...``) change the state."""
+
+    def __init__(self, columns: slice, doc: str) -> None:
+        self.columns = columns
+        self.__doc__ = doc
+
+    def __get__(self, env: "Ball3DEnv", owner: type | None = None) -> np.ndarray:
+        return env.state[:, self.columns].T
+
+
 class Ball3DEnv(BaseEnv):
     """ML-Agents' 3DBall as a vectorized ``BaseEnv``.
 
@@ -145,24 +157,15 @@ class Ball3DEnv(BaseEnv):
         self.academy_capabilities = None
 
     # ------------------------------------------------------- state, by part
-    @property
-    def rotation(self) -> np.ndarray:
-        """Platform rotations, (4, N) quaternions in Unity's (x, y, z, w) order."""
-        return self.state[:, physics.ROTATION].T
-
-    @property
-    def ball_position(self) -> np.ndarray:
-        """Ball positions relative to their platform centre, (3, N)."""
-        return self.state[:, physics.POSITION].T
-
-    @property
-    def ball_velocity(self) -> np.ndarray:
-        return self.state[:, physics.VELOCITY].T
-
-    @property
-    def ball_spin(self) -> np.ndarray:
-        """Ball angular velocities, (3, N)."""
-        return self.state[:, physics.SPIN].T
+    rotation = _StateView(
+        physics.ROTATION,
+        "Platform rotations, (4, N) quaternions in Unity's (x, y, z, w) order.",
+    )
+    ball_position = _StateView(
+        physics.POSITION, "Ball positions relative to their platform centre, (3, N)."
+    )
+    ball_velocity = _StateView(physics.VELOCITY, "Ball velocities, (3, N).")
+    ball_spin = _StateView(physics.SPIN, "Ball angular velocities, (3, N).")
 
     # ----------------------------------------------------------------- BaseEnv
     @property

@@ -14,7 +14,8 @@ centre, its velocity and its angular velocity (13 columns).
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -75,20 +76,14 @@ def advance(
     fell in the last one; those hold their terminal state: the platform tilted,
     the ball where the fall test saw it.
     """
-    if len(state) <= PER_AGENT_LIMIT:
-        rows, ran = _advance_per_agent(state, action, radius, gravity, cfg, ticks)
-    else:
-        rows, ran = _advance_vectorized(state, action, radius, gravity, cfg, ticks)
+    step = partial(tick, gravity=gravity, cfg=cfg)
+    run = _advance_per_agent if len(state) <= PER_AGENT_LIMIT else _advance_vectorized
+    rows, ran = run(step, state, action, radius, ticks)
     return rows[:, :STATE_SIZE], ran, rows[:, STATE_SIZE] > 0.0
 
 
 def _advance_per_agent(
-    state: np.ndarray,
-    action: np.ndarray,
-    radius: np.ndarray,
-    gravity: float,
-    cfg: "Ball3DConfig",
-    ticks: int,
+    step: Callable[..., tuple], state: Any, action: Any, radius: Any, ticks: int
 ) -> tuple[np.ndarray, int]:
     # Each agent runs on its own; a fall anywhere ends the block for all, so
     # agents keep their per-tick states until the block's length is known.
@@ -96,7 +91,7 @@ def _advance_per_agent(
     for s, a, r in zip(state.tolist(), action.tolist(), radius.tolist(), strict=True):
         history = []
         for t in range(ticks):
-            moved = tick(FLOATS, s, a, r, gravity, cfg)
+            moved = step(FLOATS, s, a, r)
             if moved[-1]:  # fell: keep the ball where the fall test saw it
                 history.append((*moved[:4], *s[4:], True))
                 ticks = t + 1
@@ -109,16 +104,11 @@ def _advance_per_agent(
 
 
 def _advance_vectorized(
-    state: np.ndarray,
-    action: np.ndarray,
-    radius: np.ndarray,
-    gravity: float,
-    cfg: "Ball3DConfig",
-    ticks: int,
+    step: Callable[..., tuple], state: Any, action: Any, radius: Any, ticks: int
 ) -> tuple[np.ndarray, int]:
     columns, ran = list(state.T), 0
     while ran < ticks:
-        moved = tick(ARRAYS, columns, action.T, radius, gravity, cfg)
+        moved = step(ARRAYS, columns, action.T, radius)
         ran += 1
         fell = moved[-1]
         if fell.any():  # keep the fallen agents' balls where the fall test saw them
