@@ -1,8 +1,10 @@
 """Finish the generated project: keep the chosen flavour, record the answers, print next steps.
 
-Both flavours live under ``_flavours/`` in the template; the chosen one's files
-move into place (so both flavours produce the same layout) and the rest is
-deleted. Cookiecutter cannot drop a directory conditionally, hence this hook.
+Both flavours live under ``_flavours/<flavour>/`` in the template, each a tree
+that mirrors the project (``src/<package>/trainer.py``, ``config/...``,
+``tests/...``). The chosen tree is laid over the project, file by file, and the
+rest is deleted, so a flavour can add a file without touching this hook.
+Cookiecutter cannot drop a directory conditionally, hence this hook.
 """
 
 import json
@@ -34,13 +36,14 @@ def record_answers(root: Path, answers: dict) -> None:
 
 
 def keep_flavour(root: Path, answers: dict) -> None:
+    """Move every file of the chosen flavour's tree to the same path in the project."""
     flavour = root / "_flavours" / FLAVOUR_DIRS[answers["algorithm"]]
-    package = root / "src" / answers["package_name"]
-    for module in ("settings.py", "trainer.py", "optimizer.py"):
-        shutil.move(str(flavour / module), str(package / module))
-    config = root / "config" / f"{answers['trainer_type']}_3DBall.yaml"
-    config.parent.mkdir(exist_ok=True)
-    shutil.move(str(flavour / "3DBall.yaml"), str(config))
+    for source in sorted(p for p in flavour.rglob("*") if p.is_file()):
+        target = root / source.relative_to(flavour)
+        if target.exists():
+            raise FileExistsError(f"flavour file {target} would overwrite a shared one")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(source), str(target))
     shutil.rmtree(root / "_flavours")
 
 
