@@ -3,25 +3,38 @@
 Each rejected answer prints one ``ERROR:`` line that says what is wrong and what
 would be accepted, and exits 1; cookiecutter then removes the partial output.
 Answers are injected as JSON strings and parsed, never pasted into code.
+
+The names a generated project reserves (its stack's distributions and modules, the
+names its modules import or define, the class names ``trainer_class_name`` becomes,
+the directory names git, black and ruff skip) are derived from the template's
+requirements and code by ``scripts/update_reserved_names.py``, which rewrites the
+``RESERVED`` block at the end; a template test fails when the block is stale. The block
+lives in this script because cookiecutter runs a rendered copy of it from a
+temporary file, where no sibling data file can be found (cruft gives no
+``_repo_dir`` either).
 """
 
+import fnmatch
 import json
 import keyword
 import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 ANSWERS = json.loads(r"""
 {{ cookiecutter | tojson }}
 """.strip())
 
 BUILT_IN_TRAINERS = {"ppo", "sac", "poca"}
-SHADOWED_PACKAGES = {
-    "mlagents",
-    "mlagents_envs",
-    "torch",
-    "numpy",
-    "setuptools",
-    "tests",
+# The shortest and longest names the generated code stays black- and ruff-clean
+# for (black joins or splits lines around them otherwise); the template tests
+# render names of exactly these lengths.
+LENGTHS = {
+    "package_name": (1, 33),
+    "distribution_name": (5, 33),
+    "trainer_type": (1, 33),
+    "trainer_class_name": (1, 30),
 }
 TRAINER_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -38,7 +51,134 @@ PEP440 = re.compile(
 )
 
 
-def problems(answers: dict) -> list:
+def normalized(distribution: str) -> str:
+    """PEP 503 normalization: runs of '-', '_' and '.' become one '-'; lowercase."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def module_owner(name: str) -> str | None:
+    """Where the module ``name`` comes from, if the generated project can import one."""
+    if name in RESERVED["modules"]:
+        return RESERVED["modules"][name]
+    if name in sys.stdlib_module_names:
+        return "the standard library"
+    return None
+
+
+def skipped_by(name: str) -> str | None:
+    """What skips a folder called ``name`` (git, black or ruff), if anything does."""
+    skipped = RESERVED["skipped_directories"]
+    for pattern, who in skipped["patterns"].items():
+        if fnmatch.fnmatchcase(name, pattern):
+            return who
+    if re.search(skipped["black_regex"], f"/src/{name}/"):
+        return "black's default excludes"
+    return None
+
+
+def class_collision(class_name: str) -> tuple[str, str] | None:
+    """The first class ``class_name`` derives that collides with a name, and where."""
+    for pattern in RESERVED["class_name_patterns"]:
+        derived = pattern.replace("{}", class_name)
+        if derived in RESERVED["names"]:
+            return derived, RESERVED["names"][derived]
+    return None
+
+
+def fits(field: str, value: str) -> bool:
+    shortest, longest = LENGTHS[field]
+    return shortest <= len(value) <= longest
+
+
+def first(candidates: list[str], accepted: Callable[[str], bool]) -> str:
+    return next((c for c in candidates if accepted(c)), candidates[-1])
+
+
+def length_problem(field: str, value: str) -> str | None:
+    shortest, longest = LENGTHS[field]
+    if len(value) > longest:
+        return (
+            f"{field} {value!r} is longer than {longest} characters, the most the "
+            "generated code is formatted for; use a shorter name."
+        )
+    if len(value) < shortest:
+        separator = "-" if field == "distribution_name" else "_"
+        return (
+            f"{field} {value!r} is shorter than {shortest} characters, the least the "
+            "generated code is formatted for; use a longer name such as "
+            f"{value + separator + 'trainer'!r}."
+        )
+    return None
+
+
+def package_problem(package: str) -> str | None:
+    owner = module_owner(package)
+    if owner is None and skipped_by(package) is None:
+        return None
+    suggestion = first(
+        [f"{package}_trainer", f"my_{package}", f"{package}_plugin", "my_trainer"],
+        lambda c: fits("package_name", c)
+        and module_owner(c) is None
+        and skipped_by(c) is None,
+    )
+    if owner is not None:
+        return (
+            f"package_name {package!r} would shadow the {package!r} module ({owner}); "
+            f"choose a unique name such as {suggestion!r}."
+        )
+    return (
+        f"package_name {package!r} names a folder skipped by {skipped_by(package)}, "
+        "so its code would be neither committed nor linted; "
+        f"choose another name such as {suggestion!r}."
+    )
+
+
+def distribution_problem(distribution: str) -> str | None:
+    why = RESERVED["distributions"].get(normalized(distribution))
+    if why is None:
+        return None
+    suggestion = first(
+        [f"{distribution}-trainer", f"my-{distribution}", "my-trainer"],
+        lambda c: fits("distribution_name", c)
+        and normalized(c) not in RESERVED["distributions"],
+    )
+    return (
+        f"distribution_name {distribution!r} is the {normalized(distribution)!r} "
+        f"distribution that the generated project installs ({why}), and "
+        "'pip install -e .' would replace it; "
+        f"choose another name such as {suggestion!r}."
+    )
+
+
+def class_name_problem(class_name: str) -> str | None:
+    def free(candidate: str) -> bool:
+        return (
+            fits("trainer_class_name", candidate)
+            and candidate[:1].isupper()
+            and class_collision(candidate) is None
+        )
+
+    if not class_name[0].isupper():
+        bare = class_name.lstrip("_")
+        suggestion = first([bare[:1].upper() + bare[1:], "MyTrainer"], free)
+        return (
+            f"trainer_class_name {class_name!r} must start with an uppercase letter "
+            "(the generated imports are sorted by it); use CapWords such as "
+            f"{suggestion!r}."
+        )
+    collision = class_collision(class_name)
+    if collision is None:
+        return None
+    suggestion = first([f"My{class_name}", f"{class_name}Plugin", "MyTrainer"], free)
+    derived, where = collision
+    makes = "" if derived == class_name else f" makes the class {derived!r}, which"
+    return (
+        f"trainer_class_name {class_name!r}{makes} collides with {derived!r} "
+        f"({where}); choose another name such as {suggestion!r}."
+    )
+
+
+def problems(answers: dict[str, Any]) -> list[str]:
     """Every problem with the answers, as one-line messages."""
     found = []
     package = answers["package_name"]
@@ -51,18 +191,16 @@ def problems(answers: dict) -> list:
         found.append(
             f"package_name {package!r} is a Python keyword; choose another name."
         )
-    elif package in SHADOWED_PACKAGES or package in sys.stdlib_module_names:
-        found.append(
-            f"package_name {package!r} would shadow the {package!r} module "
-            "(standard library or a dependency); choose a unique name such as "
-            f"'{package}_trainer'."
-        )
+    elif problem := length_problem("package_name", package) or package_problem(package):
+        found.append(problem)
     trainer_type = answers["trainer_type"]
     if not TRAINER_TYPE.match(trainer_type):
         found.append(
             f"trainer_type {trainer_type!r} must be a plain lowercase name; use a letter, "
             "then lowercase letters, digits or underscores (e.g. 'my_ppo')."
         )
+    elif problem := length_problem("trainer_type", trainer_type):
+        found.append(problem)
     elif trainer_type in BUILT_IN_TRAINERS:
         found.append(
             f"trainer_type {trainer_type!r} collides with ML-Agents' built-in trainer; "
@@ -76,14 +214,22 @@ def problems(answers: dict) -> list:
     ):
         found.append(
             f"trainer_class_name {class_name!r} is not a valid Python class name; "
-            "use letters and digits, starting with a letter (e.g. 'MyTrainer')."
+            "use letters and digits, starting with an uppercase letter (e.g. 'MyTrainer')."
         )
+    elif problem := length_problem(
+        "trainer_class_name", class_name
+    ) or class_name_problem(class_name):
+        found.append(problem)
     distribution = answers["distribution_name"]
     if not DISTRIBUTION.match(distribution):
         found.append(
             f"distribution_name {distribution!r} is not a valid pip name; use letters, "
             "digits, '-', '_' and '.', starting and ending with a letter or digit."
         )
+    elif problem := length_problem(
+        "distribution_name", distribution
+    ) or distribution_problem(distribution):
+        found.append(problem)
     version = answers["version"]
     if not PEP440.match(version):
         found.append(f"version {version!r} is not a PEP 440 version; use e.g. '0.1.0'.")
@@ -107,6 +253,631 @@ def main() -> int:
         )
         return 1
     return 0
+
+
+# Written by scripts/update_reserved_names.py from the requirements and the
+# template's code; do not edit by hand (a template test fails when it is stale).
+RESERVED = json.loads(r"""{% raw %}
+{
+ "class_name_patterns": [
+  "{}",
+  "{}Optimizer",
+  "{}Settings"
+ ],
+ "distributions": {
+  "absl-py": "a dependency of tensorboard",
+  "anyio": "a dependency of httpx2",
+  "attrs": "listed in requirements/mlagents-py311.txt",
+  "black": "listed in setup.py's 'test' extra",
+  "cattrs": "listed in requirements/mlagents-py311.txt",
+  "click": "a dependency of huggingface_hub",
+  "cloudpickle": "listed in requirements/mlagents-py311.txt",
+  "colorama": "a dependency of pytest",
+  "exceptiongroup": "a dependency of pytest",
+  "filelock": "listed in requirements/mlagents-py311.txt",
+  "flatbuffers": "a dependency of onnxruntime",
+  "fsspec": "a dependency of torch",
+  "grpcio": "listed in requirements/mlagents-py311.txt",
+  "gym": "a dependency of mlagents-envs",
+  "h11": "a dependency of httpcore2",
+  "h5py": "listed in requirements/mlagents-py311.txt",
+  "hf-xet": "a dependency of huggingface_hub",
+  "httpcore2": "a dependency of httpx2",
+  "httpx2": "a dependency of huggingface_hub",
+  "huggingface-hub": "listed in requirements/mlagents-py311.txt",
+  "idna": "a dependency of httpx2",
+  "iniconfig": "a dependency of pytest",
+  "jinja2": "a dependency of torch",
+  "markdown": "a dependency of tensorboard",
+  "markupsafe": "a dependency of Jinja2",
+  "mlagents": "listed in setup.py's install_requires",
+  "mlagents-envs": "a dependency of mlagents",
+  "mpmath": "a dependency of sympy",
+  "mypy-extensions": "a dependency of black",
+  "networkx": "a dependency of torch",
+  "numpy": "listed in requirements/mlagents-py311.txt",
+  "onnx": "listed in requirements/mlagents-py311.txt",
+  "onnxruntime": "listed in setup.py's 'test' extra",
+  "packaging": "a dependency of tensorboard",
+  "pathspec": "a dependency of black",
+  "pettingzoo": "a dependency of mlagents-envs",
+  "pillow": "listed in requirements/mlagents-py311.txt",
+  "platformdirs": "a dependency of black",
+  "pluggy": "a dependency of pytest",
+  "protobuf": "listed in requirements/mlagents-py311.txt",
+  "pygments": "a dependency of pytest",
+  "pypiwin32": "a dependency of mlagents",
+  "pytest": "listed in setup.py's 'test' extra",
+  "pytokens": "a dependency of black",
+  "pyyaml": "listed in requirements/mlagents-py311.txt",
+  "ruff": "listed in setup.py's 'test' extra",
+  "setuptools": "listed in requirements/mlagents-py311.txt",
+  "six": "listed in requirements/mlagents-py311.txt",
+  "sympy": "a dependency of torch",
+  "tensorboard": "listed in requirements/mlagents-py311.txt",
+  "tensorboard-data-server": "a dependency of tensorboard",
+  "tomli": "a dependency of huggingface_hub",
+  "torch": "listed in requirements/mlagents-py311.txt",
+  "tqdm": "a dependency of huggingface_hub",
+  "truststore": "a dependency of httpx2",
+  "typing-extensions": "a dependency of torch",
+  "werkzeug": "a dependency of tensorboard",
+  "wheel": "a build requirement in pyproject.toml"
+ },
+ "modules": {
+  "PIL": "installed by pillow",
+  "__future__": "the standard library",
+  "_abc": "the standard library",
+  "_aix_support": "the standard library",
+  "_ast": "the standard library",
+  "_asyncio": "the standard library",
+  "_bisect": "the standard library",
+  "_black_version": "installed by black",
+  "_blake2": "the standard library",
+  "_bootsubprocess": "the standard library",
+  "_bz2": "the standard library",
+  "_codecs": "the standard library",
+  "_codecs_cn": "the standard library",
+  "_codecs_hk": "the standard library",
+  "_codecs_iso2022": "the standard library",
+  "_codecs_jp": "the standard library",
+  "_codecs_kr": "the standard library",
+  "_codecs_tw": "the standard library",
+  "_collections": "the standard library",
+  "_collections_abc": "the standard library",
+  "_compat_pickle": "the standard library",
+  "_compression": "the standard library",
+  "_contextvars": "the standard library",
+  "_crypt": "the standard library",
+  "_csv": "the standard library",
+  "_ctypes": "the standard library",
+  "_curses": "the standard library",
+  "_curses_panel": "the standard library",
+  "_datetime": "the standard library",
+  "_dbm": "the standard library",
+  "_decimal": "the standard library",
+  "_distutils_hack": "installed by setuptools",
+  "_elementtree": "the standard library",
+  "_frozen_importlib": "the standard library",
+  "_frozen_importlib_external": "the standard library",
+  "_functools": "the standard library",
+  "_gdbm": "the standard library",
+  "_hashlib": "the standard library",
+  "_heapq": "the standard library",
+  "_imp": "the standard library",
+  "_io": "the standard library",
+  "_json": "the standard library",
+  "_locale": "the standard library",
+  "_lsprof": "the standard library",
+  "_lzma": "the standard library",
+  "_markupbase": "the standard library",
+  "_md5": "the standard library",
+  "_msi": "the standard library",
+  "_multibytecodec": "the standard library",
+  "_multiprocessing": "the standard library",
+  "_opcode": "the standard library",
+  "_operator": "the standard library",
+  "_osx_support": "the standard library",
+  "_overlapped": "the standard library",
+  "_pickle": "the standard library",
+  "_posixshmem": "the standard library",
+  "_posixsubprocess": "the standard library",
+  "_py_abc": "the standard library",
+  "_pydecimal": "the standard library",
+  "_pyio": "the standard library",
+  "_pytest": "installed by pytest",
+  "_queue": "the standard library",
+  "_random": "the standard library",
+  "_scproxy": "the standard library",
+  "_sha1": "the standard library",
+  "_sha256": "the standard library",
+  "_sha3": "the standard library",
+  "_sha512": "the standard library",
+  "_signal": "the standard library",
+  "_sitebuiltins": "the standard library",
+  "_socket": "the standard library",
+  "_sqlite3": "the standard library",
+  "_sre": "the standard library",
+  "_ssl": "the standard library",
+  "_stat": "the standard library",
+  "_statistics": "the standard library",
+  "_string": "the standard library",
+  "_strptime": "the standard library",
+  "_struct": "the standard library",
+  "_symtable": "the standard library",
+  "_thread": "the standard library",
+  "_threading_local": "the standard library",
+  "_tkinter": "the standard library",
+  "_tokenize": "the standard library",
+  "_tracemalloc": "the standard library",
+  "_typing": "the standard library",
+  "_uuid": "the standard library",
+  "_warnings": "the standard library",
+  "_weakref": "the standard library",
+  "_weakrefset": "the standard library",
+  "_winapi": "the standard library",
+  "_yaml": "installed by PyYAML",
+  "_zoneinfo": "the standard library",
+  "abc": "the standard library",
+  "absl": "installed by absl-py",
+  "aifc": "the standard library",
+  "antigravity": "the standard library",
+  "anyio": "installed by anyio",
+  "argparse": "imported by the generated player.py",
+  "array": "the standard library",
+  "ast": "the standard library",
+  "asynchat": "the standard library",
+  "asyncio": "the standard library",
+  "asyncore": "the standard library",
+  "atexit": "the standard library",
+  "attr": "installed by attrs",
+  "attrs": "installed by attrs",
+  "audioop": "the standard library",
+  "base64": "the standard library",
+  "bdb": "the standard library",
+  "binascii": "the standard library",
+  "bisect": "the standard library",
+  "black": "installed by black",
+  "blackd": "installed by black",
+  "blib2to3": "installed by black",
+  "builtins": "the standard library",
+  "bz2": "the standard library",
+  "cProfile": "the standard library",
+  "calendar": "the standard library",
+  "cattr": "installed by cattrs",
+  "cgi": "the standard library",
+  "cgitb": "the standard library",
+  "chunk": "the standard library",
+  "click": "installed by click",
+  "cloudpickle": "installed by cloudpickle",
+  "cmath": "the standard library",
+  "cmd": "the standard library",
+  "code": "the standard library",
+  "codecs": "the standard library",
+  "codeop": "the standard library",
+  "collections": "imported by the generated trainer.py",
+  "colorama": "probably installed by colorama",
+  "colorsys": "the standard library",
+  "compileall": "the standard library",
+  "concurrent": "the standard library",
+  "configparser": "the standard library",
+  "contextlib": "the standard library",
+  "contextvars": "the standard library",
+  "copy": "imported by the generated optimizer.py",
+  "copyreg": "the standard library",
+  "crypt": "the standard library",
+  "csv": "the standard library",
+  "ctypes": "the standard library",
+  "curses": "the standard library",
+  "dataclasses": "the standard library",
+  "datetime": "the standard library",
+  "dbm": "the standard library",
+  "decimal": "the standard library",
+  "difflib": "the standard library",
+  "dis": "the standard library",
+  "distutils": "the standard library",
+  "doctest": "the standard library",
+  "email": "the standard library",
+  "encodings": "the standard library",
+  "ensurepip": "the standard library",
+  "enum": "the standard library",
+  "errno": "the standard library",
+  "exceptiongroup": "probably installed by exceptiongroup",
+  "faulthandler": "the standard library",
+  "fcntl": "the standard library",
+  "fd7dcdb10166ebd4db98__mypyc": "installed by pytokens",
+  "filecmp": "the standard library",
+  "fileinput": "the standard library",
+  "filelock": "installed by filelock",
+  "flatbuffers": "installed by flatbuffers",
+  "fnmatch": "the standard library",
+  "fractions": "the standard library",
+  "fsspec": "installed by fsspec",
+  "ftplib": "the standard library",
+  "functools": "imported by the generated physics.py",
+  "functorch": "installed by torch",
+  "gc": "the standard library",
+  "genericpath": "the standard library",
+  "getopt": "the standard library",
+  "getpass": "the standard library",
+  "gettext": "the standard library",
+  "glob": "the standard library",
+  "google": "installed by protobuf",
+  "graphlib": "the standard library",
+  "grp": "the standard library",
+  "grpc": "installed by grpcio",
+  "gym": "probably installed by gym",
+  "gzip": "the standard library",
+  "h11": "installed by h11",
+  "h5py": "installed by h5py",
+  "hashlib": "the standard library",
+  "heapq": "the standard library",
+  "hf_xet": "installed by hf-xet",
+  "hmac": "the standard library",
+  "html": "the standard library",
+  "http": "the standard library",
+  "httpcore2": "installed by httpcore2",
+  "httpx2": "installed by httpx2",
+  "huggingface_hub": "installed by huggingface_hub",
+  "idlelib": "the standard library",
+  "idna": "installed by idna",
+  "imaplib": "the standard library",
+  "imghdr": "the standard library",
+  "imp": "the standard library",
+  "importlib": "imported by the generated test_plugin.py",
+  "iniconfig": "installed by iniconfig",
+  "inspect": "imported by the generated onnx_export.py",
+  "io": "the standard library",
+  "ipaddress": "the standard library",
+  "isympy": "installed by sympy",
+  "itertools": "the standard library",
+  "jinja2": "installed by Jinja2",
+  "json": "the standard library",
+  "keyword": "the standard library",
+  "lib2to3": "the standard library",
+  "linecache": "the standard library",
+  "locale": "the standard library",
+  "logging": "imported by the generated player.py",
+  "lzma": "the standard library",
+  "mailbox": "the standard library",
+  "mailcap": "the standard library",
+  "markdown": "installed by Markdown",
+  "markupsafe": "installed by MarkupSafe",
+  "marshal": "the standard library",
+  "math": "imported by the generated optimizer.py",
+  "mimetypes": "the standard library",
+  "mlagents": "installed by mlagents",
+  "mlagents_envs": "installed by mlagents-envs",
+  "mmap": "the standard library",
+  "modulefinder": "the standard library",
+  "mpmath": "installed by mpmath",
+  "msilib": "the standard library",
+  "msvcrt": "the standard library",
+  "multiprocessing": "the standard library",
+  "mypy_extensions": "installed by mypy_extensions",
+  "netrc": "the standard library",
+  "networkx": "installed by networkx",
+  "nis": "the standard library",
+  "nntplib": "the standard library",
+  "nt": "the standard library",
+  "ntpath": "the standard library",
+  "nturl2path": "the standard library",
+  "numbers": "the standard library",
+  "numpy": "installed by numpy",
+  "onnx": "installed by onnx",
+  "onnxruntime": "installed by onnxruntime",
+  "opcode": "the standard library",
+  "operator": "the standard library",
+  "optparse": "the standard library",
+  "os": "imported by the generated player.py",
+  "ossaudiodev": "the standard library",
+  "packaging": "installed by packaging",
+  "pathlib": "imported by the generated player.py",
+  "pathspec": "installed by pathspec",
+  "pdb": "the standard library",
+  "pettingzoo": "probably installed by pettingzoo",
+  "pickle": "the standard library",
+  "pickletools": "the standard library",
+  "pipes": "the standard library",
+  "pkg_resources": "installed by setuptools",
+  "pkgutil": "the standard library",
+  "platform": "the standard library",
+  "platformdirs": "installed by platformdirs",
+  "plistlib": "the standard library",
+  "pluggy": "installed by pluggy",
+  "poplib": "the standard library",
+  "posix": "the standard library",
+  "posixpath": "the standard library",
+  "pprint": "the standard library",
+  "profile": "the standard library",
+  "pstats": "the standard library",
+  "pty": "the standard library",
+  "pwd": "the standard library",
+  "py": "installed by pytest",
+  "py_compile": "the standard library",
+  "pyclbr": "the standard library",
+  "pydoc": "the standard library",
+  "pydoc_data": "the standard library",
+  "pyexpat": "the standard library",
+  "pygments": "installed by Pygments",
+  "pypiwin32": "probably installed by pypiwin32",
+  "pytest": "installed by pytest",
+  "pytokens": "installed by pytokens",
+  "queue": "the standard library",
+  "quopri": "the standard library",
+  "random": "the standard library",
+  "re": "the standard library",
+  "readline": "the standard library",
+  "reprlib": "the standard library",
+  "resource": "the standard library",
+  "rlcompleter": "the standard library",
+  "ruff": "installed by ruff",
+  "runpy": "the standard library",
+  "sched": "the standard library",
+  "secrets": "the standard library",
+  "select": "the standard library",
+  "selectors": "the standard library",
+  "setup": "the generated project's setup.py",
+  "setuptools": "installed by setuptools",
+  "shelve": "the standard library",
+  "shlex": "the standard library",
+  "shutil": "imported by the generated test_player.py",
+  "signal": "imported by the generated train.py",
+  "site": "the standard library",
+  "six": "installed by six",
+  "smtpd": "the standard library",
+  "smtplib": "the standard library",
+  "sndhdr": "the standard library",
+  "socket": "imported by the generated test_player.py",
+  "socketserver": "the standard library",
+  "spwd": "the standard library",
+  "sqlite3": "the standard library",
+  "sre_compile": "the standard library",
+  "sre_constants": "the standard library",
+  "sre_parse": "the standard library",
+  "ssl": "the standard library",
+  "stat": "the standard library",
+  "statistics": "the standard library",
+  "string": "the standard library",
+  "stringprep": "the standard library",
+  "struct": "imported by the generated side_channels.py",
+  "subprocess": "imported by the generated test_config.py",
+  "sunau": "the standard library",
+  "sympy": "installed by sympy",
+  "symtable": "the standard library",
+  "sys": "imported by the generated player.py",
+  "sysconfig": "the standard library",
+  "syslog": "the standard library",
+  "tabnanny": "the standard library",
+  "tarfile": "the standard library",
+  "telnetlib": "the standard library",
+  "tempfile": "the standard library",
+  "tensorboard": "installed by tensorboard",
+  "tensorboard_data_server": "installed by tensorboard-data-server",
+  "termios": "the standard library",
+  "tests": "the generated project's tests/ package",
+  "textwrap": "the standard library",
+  "this": "the standard library",
+  "threading": "imported by the generated player.py",
+  "time": "imported by the generated player.py",
+  "timeit": "the standard library",
+  "tkinter": "the standard library",
+  "token": "the standard library",
+  "tokenize": "the standard library",
+  "tomli": "probably installed by tomli",
+  "tomllib": "the standard library",
+  "torch": "installed by torch",
+  "torchgen": "installed by torch",
+  "tqdm": "installed by tqdm",
+  "trace": "the standard library",
+  "traceback": "the standard library",
+  "tracemalloc": "the standard library",
+  "truststore": "installed by truststore",
+  "tty": "the standard library",
+  "turtle": "the standard library",
+  "turtledemo": "the standard library",
+  "types": "imported by the generated physics.py",
+  "typing": "imported by the generated optimizer.py",
+  "typing_extensions": "installed by typing_extensions",
+  "unicodedata": "the standard library",
+  "unittest": "the standard library",
+  "urllib": "the standard library",
+  "uu": "the standard library",
+  "uuid": "imported by the generated side_channels.py",
+  "venv": "the standard library",
+  "warnings": "imported by the generated onnx_export.py",
+  "wave": "the standard library",
+  "weakref": "the standard library",
+  "webbrowser": "the standard library",
+  "werkzeug": "installed by Werkzeug",
+  "wheel": "probably installed by wheel",
+  "winreg": "the standard library",
+  "winsound": "the standard library",
+  "wsgiref": "the standard library",
+  "xdrlib": "the standard library",
+  "xml": "the standard library",
+  "xmlrpc": "the standard library",
+  "yaml": "installed by PyYAML",
+  "zipapp": "the standard library",
+  "zipfile": "the standard library",
+  "zipimport": "the standard library",
+  "zlib": "the standard library",
+  "zoneinfo": "the standard library"
+ },
+ "names": {
+  "ARRAYS": "defined in physics.py",
+  "ActionLogProbs": "imported in optimizer.py from mlagents.trainers.torch_entities.action_log_probs",
+  "ActionSpec": "imported in ball3d.py from mlagents_envs.base_env",
+  "ActionSpecProto": "imported in player.py from mlagents_envs.communicator_objects.brain_parameters_pb2",
+  "ActionTuple": "imported in ball3d.py from mlagents_envs.base_env",
+  "AgentAction": "imported in optimizer.py from mlagents.trainers.torch_entities.agent_action",
+  "AgentBuffer": "imported in optimizer.py from mlagents.trainers.buffer",
+  "AgentId": "imported in ball3d.py from mlagents_envs.base_env",
+  "AgentInfoProto": "imported in player.py from mlagents_envs.communicator_objects.agent_info_pb2",
+  "Any": "imported in trainer.py from typing",
+  "BAD_VALUES": "defined in test_config.py",
+  "BALL": "defined in physics.py",
+  "BEHAVIOR_NAME": "defined in ball3d.py",
+  "BENCHMARK_STEPS": "defined in test_training.py",
+  "Ball3DConfig": "defined in ball3d.py",
+  "Ball3DEnv": "imported in __init__.py from .ball3d",
+  "BaseEnv": "imported in __init__.py from mlagents_envs.base_env",
+  "BaseModelSaver": "imported in trainer.py from mlagents.trainers.model_saver.model_saver",
+  "BehaviorIdentifiers": "imported in trainer.py from mlagents.trainers.behavior_id_utils",
+  "BehaviorMapping": "imported in ball3d.py from mlagents_envs.base_env",
+  "BehaviorName": "imported in ball3d.py from mlagents_envs.base_env",
+  "BehaviorSpec": "imported in trainer.py from mlagents_envs.base_env",
+  "BrainParametersProto": "imported in player.py from mlagents_envs.communicator_objects.brain_parameters_pb2",
+  "BufferKey": "imported in optimizer.py from mlagents.trainers.buffer",
+  "COMMAND_QUIT": "defined in player.py",
+  "COMMAND_RESET": "defined in player.py",
+  "COMMAND_STEP": "defined in player.py",
+  "COMMUNICATION_VERSION": "defined in player.py",
+  "CONFIG_PATH": "defined in conftest.py",
+  "CONNECT_TIMEOUT_S": "defined in player.py",
+  "Callable": "imported in __init__.py from collections.abc",
+  "Critic": "imported in optimizer.py from mlagents.trainers.torch_entities.networks",
+  "DecisionSteps": "imported in ball3d.py from mlagents_envs.base_env",
+  "DeprecationWarning": "builtin used in onnx_export.py",
+  "DimensionProperty": "imported in ball3d.py from mlagents_envs.base_env",
+  "ENGINE_CONFIGURATION": "defined in side_channels.py",
+  "ENVIRONMENTS": "defined in __init__.py",
+  "ENVIRONMENT_PARAMETERS": "defined in side_channels.py",
+  "EXPECTED_STATS": "defined in test_update.py",
+  "EnvironmentCommand": "imported in train.py from mlagents.trainers.subprocess_env_manager",
+  "EnvironmentParameterManager": "imported in helpers.py from mlagents.trainers.environment_parameter_manager",
+  "EnvironmentParameters": "defined in side_channels.py",
+  "EnvironmentParametersChannel": "imported in helpers.py from mlagents_envs.side_channel.environment_parameters_channel",
+  "EnvironmentResponse": "imported in train.py from mlagents.trainers.subprocess_env_manager",
+  "EventAccumulator": "imported in test_player.py from tensorboard.backend.event_processing.event_accumulator",
+  "Exception": "builtin used in player.py",
+  "FLOATS": "defined in physics.py",
+  "FileNotFoundError": "builtin used in player.py",
+  "FutureWarning": "builtin used in onnx_export.py",
+  "HYPERPARAMETERS": "defined in test_trust.py",
+  "HeaderProto": "imported in player.py from mlagents_envs.communicator_objects.header_pb2",
+  "IncomingMessage": "imported in side_channels.py from mlagents_envs.side_channel",
+  "KeyboardInterrupt": "builtin used in train.py",
+  "LegacyOnnxSerializer": "defined in onnx_export.py",
+  "MLAGENTS_LEARN": "defined in test_player.py",
+  "ModelSerializer": "imported in onnx_export.py from mlagents.trainers.torch_entities.model_serialization",
+  "ModelUtils": "imported in optimizer.py from mlagents.trainers.torch_entities.utils",
+  "OBSERVATION_NAME": "defined in ball3d.py",
+  "OSError": "builtin used in player.py",
+  "ObsUtil": "imported in optimizer.py from mlagents.trainers.trajectory",
+  "ObservationSpec": "imported in ball3d.py from mlagents_envs.base_env",
+  "ObservationType": "imported in ball3d.py from mlagents_envs.base_env",
+  "OffPolicyHyperparamSettings": "imported in settings.py from mlagents.trainers.settings",
+  "OffPolicyTrainer": "imported in trainer.py from mlagents.trainers.trainer.off_policy_trainer",
+  "OnPolicyHyperparamSettings": "imported in settings.py from mlagents.trainers.settings",
+  "OnPolicyTrainer": "imported in trainer.py from mlagents.trainers.trainer.on_policy_trainer",
+  "OnnxSafeModelSaver": "imported in trainer.py from .onnx_export",
+  "PACKAGE_VERSION": "defined in player.py",
+  "PARENT_POLL_S": "defined in player.py",
+  "PER_AGENT_LIMIT": "defined in physics.py",
+  "PLAYER": "defined in test_player.py",
+  "POSITION": "defined in physics.py",
+  "PROJECT_ROOT": "defined in conftest.py",
+  "Path": "imported in player.py from pathlib",
+  "Player": "defined in player.py",
+  "PlayerExit": "defined in player.py",
+  "ProcessLookupError": "builtin used in player.py",
+  "REWARD_STAT": "defined in train.py",
+  "ROTATION": "defined in physics.py",
+  "RepeatedCompositeFieldContainer": "imported in player.py from google.protobuf.internal.containers",
+  "RewardLog": "defined in helpers.py",
+  "RewardSignalUtil": "imported in optimizer.py from mlagents.trainers.buffer",
+  "RewardTracker": "defined in train.py",
+  "RunOptions": "imported in helpers.py from mlagents.trainers.settings",
+  "SHORT_RUN": "defined in test_training.py",
+  "SHORT_RUN_STEPS": "defined in test_training.py",
+  "SPIN": "defined in physics.py",
+  "STATE_SIZE": "defined in physics.py",
+  "STATS": "defined in side_channels.py",
+  "STATUS_CLOSING": "defined in player.py",
+  "STATUS_OK": "defined in player.py",
+  "STEPS": "defined in test_trust.py",
+  "ScheduleType": "imported in settings.py from mlagents.trainers.settings",
+  "Sequence": "imported in physics.py from collections.abc",
+  "SerializationSettings": "imported in onnx_export.py from mlagents.trainers.settings",
+  "SharedActorCritic": "imported in trainer.py from mlagents.trainers.torch_entities.networks",
+  "SideChannel": "imported in ball3d.py from mlagents_envs.side_channel.side_channel",
+  "SideChannelError": "defined in side_channels.py",
+  "SideChannelManager": "imported in ball3d.py from mlagents_envs.side_channel.side_channel_manager",
+  "SimpleActor": "imported in trainer.py from mlagents.trainers.torch_entities.networks",
+  "SimpleEnvManager": "imported in helpers.py from mlagents.trainers.simple_env_manager",
+  "SimpleNamespace": "imported in physics.py from types",
+  "SimulatorFactory": "defined in train.py",
+  "StatsReporter": "imported in train.py from mlagents.trainers.stats",
+  "StatsSummary": "imported in train.py from mlagents.trainers.stats",
+  "StatsWriter": "imported in train.py from mlagents.trainers.stats",
+  "SubprocessEnvManager": "imported in train.py from mlagents.trainers.subprocess_env_manager",
+  "TRAINER_NAME": "defined in trainer.py",
+  "TRAINER_TYPE": "defined in conftest.py",
+  "TRAINING_ANALYTICS": "defined in side_channels.py",
+  "TYPE_CHECKING": "imported in physics.py from typing",
+  "TensorNames": "imported in test_trust.py from mlagents.trainers.torch_entities.model_serialization",
+  "TerminalSteps": "imported in ball3d.py from mlagents_envs.base_env",
+  "TorchModelSaver": "imported in onnx_export.py from mlagents.trainers.model_saver.torch_model_saver",
+  "TorchOptimizer": "imported in optimizer.py from mlagents.trainers.optimizer.torch_optimizer",
+  "TorchPolicy": "imported in optimizer.py from mlagents.trainers.policy.torch_policy",
+  "TrainerConfigError": "imported in trainer.py from mlagents.trainers.exception",
+  "TrainerController": "imported in helpers.py from mlagents.trainers.trainer_controller",
+  "TrainerFactory": "imported in helpers.py from mlagents.trainers.trainer",
+  "TrainerSettings": "imported in optimizer.py from mlagents.trainers.settings",
+  "Trajectory": "imported in trainer.py from mlagents.trainers.trajectory",
+  "UnityActionException": "imported in ball3d.py from mlagents_envs.exception",
+  "UnityCommunicationException": "imported in train.py from mlagents_envs.exception",
+  "UnityEnvironmentException": "imported in ball3d.py from mlagents_envs.exception",
+  "UnityMessageProto": "imported in player.py from mlagents_envs.communicator_objects.unity_message_pb2",
+  "UnityOutputProto": "imported in player.py from mlagents_envs.communicator_objects.unity_output_pb2",
+  "UnityRLCapabilitiesProto": "imported in player.py from mlagents_envs.communicator_objects.capabilities_pb2",
+  "UnityRLInitializationOutputProto": "imported in player.py from mlagents_envs.communicator_objects.unity_rl_initialization_output_pb2",
+  "UnitySideChannelReceiver": "imported in ball3d.py from .side_channels",
+  "UnityToExternalProtoStub": "imported in player.py from mlagents_envs.communicator_objects.unity_to_external_pb2_grpc",
+  "UserWarning": "builtin used in onnx_export.py",
+  "VELOCITY": "defined in physics.py",
+  "Validator": "defined in validation.py",
+  "ValueError": "builtin used in side_channels.py",
+  "ValueNetwork": "imported in optimizer.py from mlagents.trainers.torch_entities.networks",
+  "WatchedEnvManager": "defined in train.py"
+ },
+ "skipped_directories": {
+  "black_regex": "/(\\.direnv|\\.eggs|\\.git|\\.hg|\\.ipynb_checkpoints|\\.mypy_cache|\\.nox|\\.pytest_cache|\\.ruff_cache|\\.tox|\\.svn|\\.venv|\\.vscode|__pypackages__|_build|buck-out|build|dist|venv)/",
+  "patterns": {
+   "*.egg-info": "the generated .gitignore",
+   ".bzr": "ruff's default excludes",
+   ".direnv": "ruff's default excludes",
+   ".eggs": "ruff's default excludes",
+   ".git": "ruff's default excludes",
+   ".git-rewrite": "ruff's default excludes",
+   ".hg": "ruff's default excludes",
+   ".ipynb_checkpoints": "ruff's default excludes",
+   ".mypy_cache": "ruff's default excludes",
+   ".nox": "ruff's default excludes",
+   ".pants.d": "ruff's default excludes",
+   ".pyenv": "ruff's default excludes",
+   ".pytest_cache": "the generated .gitignore",
+   ".pytype": "ruff's default excludes",
+   ".ruff_cache": "the generated .gitignore",
+   ".svn": "ruff's default excludes",
+   ".tox": "ruff's default excludes",
+   ".venv": "the generated .gitignore",
+   ".vscode": "ruff's default excludes",
+   "__pycache__": "the generated .gitignore",
+   "__pypackages__": "ruff's default excludes",
+   "_build": "ruff's default excludes",
+   "buck-out": "ruff's default excludes",
+   "build": "the generated .gitignore",
+   "dist": "the generated .gitignore",
+   "node_modules": "ruff's default excludes",
+   "results": "the generated .gitignore",
+   "site-packages": "ruff's default excludes",
+   "venv": "ruff's default excludes"
+  }
+ }
+}
+{% endraw %}""")
 
 
 if __name__ == "__main__":
