@@ -334,6 +334,7 @@ def test_names_near_a_collision_are_accepted(
 
 WORDS = "ball agent policy deep grid tilt lab q x v2 maze swarm critic actor".split()
 DRAWS = 26
+SRC_DOT = "src = ['.']"
 
 
 def near(rng: random.Random, name: str, joiner: str) -> str:
@@ -461,6 +462,11 @@ def test_random_answers_render_clean_importable_projects_or_one_clear_error(
 
     for project, _ in accepted:
         run([str(BIN / "ruff"), "check", "--no-cache", "."], cwd=project)
+        # The oldest ruff the generated project allows looks for first-party code
+        # in "." only, not in src/: the import sorter must still see the package
+        # as first-party (known-first-party in the generated pyproject).
+        old_default = [str(BIN / "ruff"), "check", "--no-cache", "--config", SRC_DOT]
+        run([*old_default, "."], cwd=project)
         run([str(BIN / "black"), "--check", "."], cwd=project)
     # Every accepted package imports (with its trainer) from its own src/, with all
     # of them ahead of the stack on the path: none shadows anything the stack needs.
