@@ -16,6 +16,7 @@ import shutil
 import string
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -115,15 +116,23 @@ def test_derivation_covers_the_stack_and_the_generated_code() -> None:
     for module in (
         "mlagents mlagents_envs torch numpy google yaml PIL grpc h5py attr attrs "
         "cattr onnx onnxruntime tensorboard six huggingface_hub cloudpickle filelock "
-        "pytest black ruff setuptools absl sympy setup tests json argparse"
+        "pytest black ruff setuptools absl sympy tests json argparse"
     ).split():
         assert module in modules, module
     for distribution in (
         "mlagents mlagents-envs torch numpy protobuf pyyaml pillow grpcio h5py attrs "
         "cattrs onnx onnxruntime tensorboard six huggingface-hub cloudpickle filelock "
-        "pytest black ruff setuptools wheel absl-py typing-extensions"
+        "pytest black ruff setuptools absl-py typing-extensions"
     ).split():
         assert distribution in distributions, distribution
+    # Whatever packaging the generated project uses (setup.py or PEP 621 only).
+    project = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
+    if (project / "setup.py").exists():
+        assert modules["setup"] == "the generated project's setup.py"
+    build = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    for requirement in build["build-system"]["requires"]:
+        name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0).lower()
+        assert name in distributions, requirement
     assert all(d == re.sub(r"[-_.]+", "-", d).lower() for d in distributions)
     for name in ("TrainerSettings", "OnPolicyTrainer", "OffPolicyTrainer", "Path"):
         assert name in names, name
@@ -265,8 +274,8 @@ COLLISIONS = [
     ("distribution_name", "torch", "listed in requirements/mlagents-py311.txt"),
     ("distribution_name", "huggingface.hub", "is the 'huggingface-hub' distribution"),
     ("distribution_name", "absl_py", "(a dependency of tensorboard)"),
-    ("distribution_name", "onnxruntime", "listed in setup.py's 'test' extra"),
-    ("distribution_name", "wheel", "(a build requirement in pyproject.toml)"),
+    ("distribution_name", "onnxruntime", "is the 'onnxruntime' distribution"),
+    ("distribution_name", "Werkzeug", "(a dependency of tensorboard)"),
     # package_name: a module of the stack, of the generated code, or a skipped folder
     ("package_name", "yaml", "would shadow the 'yaml' module (installed by PyYAML)"),
     ("package_name", "google", "would shadow the 'google' module (installed by"),
@@ -276,7 +285,7 @@ COLLISIONS = [
     ("package_name", "huggingface_hub", "would shadow the 'huggingface_hub' module"),
     ("package_name", "sympy", "would shadow the 'sympy' module (installed by"),
     ("package_name", "ruff", "would shadow the 'ruff' module (installed by ruff)"),
-    ("package_name", "setup", "(the generated project's setup.py)"),
+    ("package_name", "functorch", "would shadow the 'functorch' module (installed"),
     ("package_name", "tests", "(the generated project's tests/ package)"),
     ("package_name", "argparse", "would shadow the 'argparse' module"),
     ("package_name", "build", "skipped by the generated .gitignore"),
