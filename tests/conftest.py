@@ -1,5 +1,6 @@
 """Fixtures for testing the template: baking projects and running their tools."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ BIN = Path(sys.executable).parent
 JINJA_LEFTOVER = re.compile(r"{{|}}|{%|%}|{#|#}|cookiecutter\.")
 
 FLAVOURS = ["on-policy", "off-policy"]
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 
 def run(
@@ -46,6 +48,80 @@ def leftover_jinja(root: Path) -> Dict[str, List[str]]:
             lines = [line for line in text.splitlines() if JINJA_LEFTOVER.search(line)]
             if lines:
                 found[str(path.relative_to(root))] = lines
+    return found
+
+
+def mlagents_names(tree: ast.AST) -> set:
+    """Names a module binds to something imported from mlagents or mlagents_envs."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in ("mlagents", "mlagents_envs"):
+                    names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            if (node.module or "").split(".")[0] in ("mlagents", "mlagents_envs"):
+                names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def mlagents_attribute_writes(path: Path) -> List[str]:
+    """Assignments to (or setattr/delattr on) anything imported from mlagents, as
+    ``file:line: code``. Each one patches ML-Agents for every trainer in the process."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bound = mlagents_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        targets: list = []
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else getattr(func, "id", "")
+            )
+            if name in ("setattr", "delattr") and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and str(first.value).startswith(
+                    ("mlagents.", "mlagents_envs.")
+                ):
+                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+                    continue
+                targets = [ast.Attribute(value=first, attr="?", ctx=ast.Store())]
+        for target in targets:
+            if isinstance(target, (ast.Attribute, ast.Subscript)):
+                if _root_name(target) in bound:
+                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def tooling_imports(package_dir: Path, package: str) -> List[str]:
+    """Imports of the tooling (``simulator``) in the package's own top-level modules."""
+    found = []
+    for module in sorted(package_dir.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names: list = []
+            if isinstance(node, ast.ImportFrom):
+                base = "." * node.level + (node.module or "")
+                names = [
+                    f"{base}.{a.name}" if node.module else base + a.name
+                    for a in node.names
+                ]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                if name.startswith((".simulator", f"{package}.simulator")):
+                    found.append(f"{module.name}:{node.lineno}: {name}")
     return found
 
 
