@@ -125,6 +125,58 @@ def tooling_imports(package_dir: Path, package: str) -> List[str]:
     return found
 
 
+def _module_name(path: Path, src: Path) -> str:
+    parts = list(path.relative_to(src).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_cycles(src: Path) -> List[List[str]]:
+    """Circles of imports between the modules under ``src`` (one per circle found).
+
+    Every import counts, ``TYPE_CHECKING`` ones included: a name imported there
+    still ties the two modules together. ``from . import x`` points at module
+    ``x`` where it exists, else at the package.
+    """
+    paths = {_module_name(p, src): p for p in src.rglob("*.py")}
+    graph: Dict[str, set] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")
+                    anchor = anchor[: len(anchor) - node.level + 1]
+                    base = ".".join([*anchor, *([base] if base else [])])
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in paths else base
+                    for alias in node.names
+                ]
+            else:
+                continue
+            edges |= {t for t in targets if t in paths and t != name}
+        graph[name] = edges
+    cycles: List[List[str]] = []
+    state: Dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: List[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append(path[path.index(target) :] + [name, target])
+            elif target not in state:
+                visit(target, path + [name])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])
+    return cycles
+
+
 @pytest.fixture
 def bake(cookies):  # type: ignore[no-untyped-def]
     """Bake the template with extra context; assert it succeeded; return the path."""

@@ -1,6 +1,7 @@
 """Fast tier: render every flavour and check the output statically."""
 
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -14,6 +15,7 @@ from .conftest import (
     FLAVOURS,
     PIP,
     TEMPLATE_ROOT,
+    import_cycles,
     leftover_jinja,
     mlagents_attribute_writes,
     project_files,
@@ -64,8 +66,9 @@ TOOLING_FILES = {
     "tests/simulator/test_training.py",
     "tests/simulator/test_trust.py",
 }
+PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
 # Files a flavour adds of its own (its generated tests, say), beside the shared set.
-FLAVOUR_ROOT = TEMPLATE_ROOT / "{{cookiecutter.package_name}}" / "_flavours"
+FLAVOUR_ROOT = PROJECT_TEMPLATE / "_flavours"
 
 
 def flavour_files(algorithm: str) -> set:
@@ -120,7 +123,8 @@ def test_exact_file_set(bake, options: dict) -> None:
 @pytest.mark.parametrize("options", MATRIX)
 def test_static_checks_pass(bake, options: dict) -> None:
     """No leftover Jinja; black, ruff and actionlint pass; every config parses;
-    the trainer imports nothing from the tooling; nothing patches mlagents."""
+    the trainer imports nothing from the tooling; no import circles; nothing
+    patches mlagents."""
     project = bake(**options)
     package = options.get("package_name", "my_trainer")
     assert leftover_jinja(project) == {}
@@ -131,6 +135,7 @@ def test_static_checks_pass(bake, options: dict) -> None:
     for path in [*project.glob("config/*.yaml"), project / ".github/workflows/ci.yml"]:
         assert yaml.safe_load(path.read_text())
     assert tooling_imports(project / "src" / package, package) == []
+    assert import_cycles(project / "src") == []
     modules = sorted(project.rglob("*.py"))
     assert modules
     assert [
@@ -145,6 +150,19 @@ def test_generated_fast_tier_passes(bake, options: dict) -> None:
     project = bake(**options)
     run([*PIP, "install", "--no-deps", "-e", "."], cwd=project)
     try:
+        # Loading the trainer as ML-Agents does loads nothing of the tooling.
+        loaded = run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from mlagents.plugins.trainer_type import "
+                "register_trainer_plugins; register_trainer_plugins(); "
+                "print(sorted(m for m in sys.modules if m.startswith('my_trainer')))",
+            ],
+            cwd=project,
+        )
+        assert "'my_trainer.trainer'" in loaded.stdout, loaded.stdout
+        assert "my_trainer.simulator" not in loaded.stdout, loaded.stdout
         result = run(
             [
                 sys.executable,
@@ -255,8 +273,38 @@ def test_answers_are_recorded_without_local_paths_and_replay_reproduces(
     assert project_files(Path(replayed)) == project_files(project)
 
 
+JINJA_NAME = re.compile(r"{{ cookiecutter\.[A-Za-z_]+ }}")
+
+
+def test_python_sources_use_jinja_for_names_only() -> None:
+    """In the template's ``.py`` files (generated tests included) Jinja only fills in
+    a name: no ``{% if %}`` blocks, filters or expressions. What differs by flavour
+    lives in the flavour's tree, or reads one constant (``tests/conftest.py``)."""
+    sources = sorted(PROJECT_TEMPLATE.rglob("*.py"))
+    assert len(sources) > 20
+    found = [
+        f"{path.relative_to(PROJECT_TEMPLATE)}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if re.search(r"{{|{%|{#|%}|#}", JINJA_NAME.sub("", line))
+    ]
+    assert found == []
+
+
+def test_the_mlagents_stack_has_one_source() -> None:
+    """The generated project's requirements file is the only one; the template's
+    bootstrap installs that file as it is, so it holds no Jinja."""
+    source = PROJECT_TEMPLATE / "requirements" / "mlagents-py311.txt"
+    assert not re.search(r"{{|{%|{#", source.read_text())
+    assert not (TEMPLATE_ROOT / "requirements" / "mlagents-py311.txt").exists()
+    bootstrap = (TEMPLATE_ROOT / "scripts" / "bootstrap.sh").read_text()
+    assert '-r "{{cookiecutter.package_name}}/requirements/mlagents-py311.txt"' in (
+        bootstrap
+    )
+
+
 def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
-    """The two scans above flag real patches and imports, and nothing else."""
+    """The scans above flag real patches, imports and circles, and nothing else."""
     patched = tmp_path / "patched.py"
     patched.write_text(
         "from mlagents.trainers import learn\n"
@@ -287,4 +335,20 @@ def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
         "optimizer.py:1: .simulator",
         "optimizer.py:2: pkg.simulator",
         "trainer.py:2: .simulator.train.main",
+    ]
+    src = tmp_path / "src"
+    (src / "pkg" / "envs").mkdir(parents=True)
+    (src / "pkg" / "__init__.py").write_text("")
+    (src / "pkg" / "envs" / "__init__.py").write_text("from .ball3d import Env\n")
+    (src / "pkg" / "envs" / "ball3d.py").write_text("from . import physics\n")
+    (src / "pkg" / "envs" / "scene.py").write_text("import numpy\n")
+    physics = src / "pkg" / "envs" / "physics.py"
+    physics.write_text("from .scene import Config\n")
+    assert import_cycles(src) == []
+    physics.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from .ball3d import Config\n"
+    )
+    assert import_cycles(src) == [
+        ["pkg.envs.ball3d", "pkg.envs.physics", "pkg.envs.ball3d"]
     ]
