@@ -68,7 +68,9 @@ def next_steps(answers: dict) -> str:
   {dist}-train {config} --run-id sim --stop-at-reward 90
 """
     else:
-        simulator = "  # 3. (No simulator tooling: README.md says how to add it back.)\n"
+        simulator = (
+            "  # 3. (No simulator tooling: README.md says how to add it back.)\n"
+        )
     return f"""
 Created {answers['project_name']!r} ({answers['algorithm']} trainer '{trainer_type}').
 
