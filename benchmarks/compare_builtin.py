@@ -35,7 +35,7 @@ TARGET = 90.0
 LEGACY_ONNX_RUNNER = (
     "import functools, sys, torch; "
     "torch.onnx.export = functools.partial(torch.onnx.export, dynamo=False); "
-    "from {package}.train import main; sys.exit(main(sys.argv[1:]))"
+    "from {package}.simulator.train import main; sys.exit(main(sys.argv[1:]))"
 )
 PLAYER_STEPS = 36_000
 FLAVOURS = {
@@ -180,8 +180,8 @@ def simulator_speed(package: str, seconds: float = 5.0) -> float:
     code = f"""
 import time, numpy as np
 from mlagents_envs.base_env import ActionTuple
-from {package}.envs import Ball3DEnv
-from {package}.envs.ball3d import BEHAVIOR_NAME
+from {package}.simulator import Ball3DEnv
+from {package}.simulator.scene import BEHAVIOR_NAME
 env = Ball3DEnv(seed=0); env.reset(); rng = np.random.default_rng(0)
 steps, start = 0, time.perf_counter()
 while time.perf_counter() - start < {seconds}:

@@ -1,9 +1,11 @@
-"""Finish the generated project: keep the chosen flavour, record the answers, print next steps.
+"""Finish the generated project: keep the chosen flavour and tooling, record the answers, print next steps.
 
 Both flavours live under ``_flavours/<flavour>/`` in the template, each a tree
 that mirrors the project (``src/<package>/trainer.py``, ``config/...``,
-``tests/...``). The chosen tree is laid over the project, file by file, and the
-rest is deleted, so a flavour can add a file without touching this hook.
+``tests/...``). The optional tooling (the simulator, the train command and the
+stand-in player, with their tests) is another such tree, ``_tooling/``. A
+chosen tree is laid over the project, file by file, and the rest is deleted,
+so a flavour or the tooling can add a file without touching this hook.
 Cookiecutter cannot drop a directory conditionally, hence this hook.
 """
 
@@ -35,21 +37,40 @@ def record_answers(root: Path, answers: dict) -> None:
     (root / ANSWERS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def keep_flavour(root: Path, answers: dict) -> None:
-    """Move every file of the chosen flavour's tree to the same path in the project."""
-    flavour = root / "_flavours" / FLAVOUR_DIRS[answers["algorithm"]]
-    for source in sorted(p for p in flavour.rglob("*") if p.is_file()):
-        target = root / source.relative_to(flavour)
+def lay_over(root: Path, tree: Path) -> None:
+    """Move every file of ``tree`` to the same path in the project."""
+    for source in sorted(p for p in tree.rglob("*") if p.is_file()):
+        target = root / source.relative_to(tree)
         if target.exists():
-            raise FileExistsError(f"flavour file {target} would overwrite a shared one")
+            raise FileExistsError(f"{source} would overwrite a shared file {target}")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(source), str(target))
+
+
+def keep_flavour(root: Path, answers: dict) -> None:
+    """Lay the chosen flavour's tree over the project; drop the other flavours."""
+    lay_over(root, root / "_flavours" / FLAVOUR_DIRS[answers["algorithm"]])
     shutil.rmtree(root / "_flavours")
+
+
+def keep_tooling(root: Path, answers: dict) -> None:
+    """Lay the tooling tree over the project if it was asked for; drop it otherwise."""
+    if answers["include_tooling"]:
+        lay_over(root, root / "_tooling")
+    shutil.rmtree(root / "_tooling")
 
 
 def next_steps(answers: dict) -> str:
     dist, trainer_type = answers["distribution_name"], answers["trainer_type"]
     config = f"config/{trainer_type}_3DBall.yaml"
+    if answers["include_tooling"]:
+        simulator = f"""  # 3. Train on the bundled 3DBall simulator (no Unity needed)
+  {dist}-train {config} --run-id sim --stop-at-reward 90
+"""
+    else:
+        simulator = (
+            "  # 3. (No simulator tooling: README.md says how to add it back.)\n"
+        )
     return f"""
 Created {answers['project_name']!r} ({answers['algorithm']} trainer '{trainer_type}').
 
@@ -61,9 +82,7 @@ Next steps:
   pip install -e ".[test]"
   # 2. Test
   pytest -m "not slow"
-  # 3. Train on the bundled 3DBall simulator (no Unity needed)
-  {dist}-train {config} --run-id sim --stop-at-reward 90
-  # 4. Train in Unity with your 3DBall build
+{simulator}  # 4. Train in Unity with your 3DBall build
   mlagents-learn {config} --run-id unity --env <path to your 3DBall build>
 """
 
@@ -71,6 +90,7 @@ Next steps:
 def main() -> int:
     root = Path.cwd()
     keep_flavour(root, ANSWERS)
+    keep_tooling(root, ANSWERS)
     record_answers(root, ANSWERS)
     if ANSWERS["license"] == "Proprietary":
         (root / "LICENSE").unlink()

@@ -233,6 +233,10 @@ def problems(answers: dict[str, Any]) -> list[str]:
     version = answers["version"]
     if not PEP440.match(version):
         found.append(f"version {version!r} is not a PEP 440 version; use e.g. '0.1.0'.")
+    if not isinstance(answers["include_tooling"], bool):
+        found.append(
+            f"include_tooling {answers['include_tooling']!r} must be yes or no."
+        )
     email = answers["author_email"]
     if not EMAIL.match(email):
         found.append(

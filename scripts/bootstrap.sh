@@ -11,9 +11,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check -q)
-if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, onnxruntime, matplotlib, cruft" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
+if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, onnxruntime, matplotlib, cruft, psutil" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
   echo "==> Installing the ML-Agents stack (torch CPU, numpy 1.23.5, protobuf 3.20.3, ...)"
-  "${PIP[@]}" install -c requirements/constraints.txt -r requirements/mlagents-py311.txt
+  # One source for the stack: the file every generated project ships.
+  "${PIP[@]}" install -c requirements/constraints.txt -r "{{cookiecutter.package_name}}/requirements/mlagents-py311.txt"
   "${PIP[@]}" install --no-deps --ignore-requires-python mlagents==1.1.0 mlagents-envs==1.1.0
   echo "==> Installing the template's dev tools"
   "${PIP[@]}" install -c requirements/constraints.txt -r requirements/dev.txt

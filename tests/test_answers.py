@@ -1,12 +1,15 @@
 """Answers are validated before anything is written, and hostile text stays text."""
 
 import ast
+import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
 
 from .conftest import BIN, TEMPLATE_ROOT, run
 
@@ -62,7 +65,22 @@ def test_bad_answer_is_one_clear_error_and_nothing_is_written(
     ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "0.3.dev4", "1!2.0", "1.0+local.7"],
 )
 def test_pep440_versions_are_accepted(bake, version: str) -> None:
-    assert (bake(version=version) / "setup.py").exists()
+    """The version has one source, ``__version__``, which pyproject.toml reads."""
+    project = bake(version=version)
+    init = ast.parse((project / "src/my_trainer/__init__.py").read_text())
+    assigned = {
+        target.id: ast.literal_eval(node.value)
+        for node in init.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert assigned["__version__"] == version
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert "version" not in pyproject["project"]
+    attr = pyproject["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "my_trainer.__version__"
 
 
 HOSTILE = [
@@ -77,17 +95,11 @@ HOSTILE = [
 
 
 def check_project_keeps_text(project: Path, field: str, text: str) -> None:
-    """setup.py parses, holds the text as data, and black and ruff still pass."""
-    tree = ast.parse((project / "setup.py").read_text(encoding="utf-8"))
-    call = next(
-        n
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "setup"
-    )
+    """pyproject.toml parses, holds the text as data, and black and ruff still pass."""
+    metadata = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     values = {
-        k.arg: ast.literal_eval(k.value)
-        for k in call.keywords
-        if k.arg in ("author", "description")
+        "author": metadata["project"]["authors"][0]["name"],
+        "description": metadata["project"]["description"],
     }
     if field == "author_name":
         assert values["author"] == text
@@ -131,6 +143,7 @@ def test_jinja_typed_at_the_prompt_lands_as_text(tmp_path: Path, field: str) -> 
         "project_name": "Safe Trainer",
         **VALID_NAMES,
         "algorithm": "1",
+        "include_tooling": "y",
         "author_name": "Ann",
         "author_email": "ann@example.com",
         "version": "0.1.0",
@@ -145,6 +158,7 @@ def test_jinja_typed_at_the_prompt_lands_as_text(tmp_path: Path, field: str) -> 
         "trainer_type",
         "trainer_class_name",
         "algorithm",
+        "include_tooling",
         "author_name",
         "author_email",
         "version",
@@ -160,6 +174,31 @@ def test_jinja_typed_at_the_prompt_lands_as_text(tmp_path: Path, field: str) -> 
     )
     assert result.returncode == 0, result.stderr[-2000:]
     check_project_keeps_text(tmp_path / "safe_trainer", field, JINJA_TEXT)
+
+
+def test_post_gen_without_tooling_points_to_the_readme(cookies, capfd) -> None:
+    result = cookies.bake(extra_context={"include_tooling": False})
+    assert result.exit_code == 0
+    out = capfd.readouterr().out
+    assert "my-trainer-train" not in out
+    assert "README.md says how to add it back" in out
+    assert "mlagents-learn config/my_trainer_3DBall.yaml" in out
+
+
+def test_include_tooling_from_a_replay_file_must_be_yes_or_no(
+    bake, tmp_path: Path, capfd
+) -> None:
+    """Prompts and the command line convert yes/no; a hand-edited replay file does not."""
+    replay = json.loads((bake() / ".cookiecutter-replay.json").read_text())
+    replay["cookiecutter"]["include_tooling"] = "perhaps"
+    replay_file = tmp_path / "replay.json"
+    replay_file.write_text(json.dumps(replay))
+    with pytest.raises(FailedHookException):
+        cookiecutter(
+            str(TEMPLATE_ROOT), replay=str(replay_file), output_dir=str(tmp_path)
+        )
+    errors = capfd.readouterr().err
+    assert "ERROR: include_tooling 'perhaps' must be yes or no." in errors
 
 
 def test_post_gen_prints_the_next_steps(cookies, capfd) -> None:

@@ -1,23 +1,25 @@
 """Slow tier: install each generated flavour and run its own test suite.
 
-The generated suite includes its slow test, which trains the example config on
+The generated suite includes its slow tests, which train the example config on
 the bundled simulator to the 3DBall benchmark (mean reward 90) with seed 1.
 Then the real ``mlagents-learn`` must find the trainer, and stop finding it once
-the package is uninstalled.
+the package is uninstalled. The same flavour rendered without the tooling
+passes its own suite and trains under the real ``mlagents-learn``, with the
+first project's stand-in player as its "Unity build".
 """
 
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from .conftest import BIN, run
+from .conftest import BIN, PIP, run
 
 pytestmark = pytest.mark.slow
-
-PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 
 def wait_for_line(command: list, cwd: Path, expected: str, timeout: float) -> str:
@@ -65,6 +67,7 @@ def test_generated_project_installs_and_passes_its_own_suite(
             timeout=120,
         )
         assert "Listening on port 5004" in output, output[-3000:]
+        bare_project_trains_under_mlagents_learn(bake, algorithm, name, project)
     finally:
         run([*PIP, "uninstall", "-y", project.name.replace("_", "-")], cwd=project)
 
@@ -80,3 +83,54 @@ def test_generated_project_installs_and_passes_its_own_suite(
         f"Invalid trainer type {trainer_type} was found"
         in result.stdout + result.stderr
     )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return int(sock.getsockname()[1])
+
+
+def bare_project_trains_under_mlagents_learn(
+    bake, algorithm: str, name: str, with_tooling: Path
+) -> None:
+    """The flavour without tooling: its own suite, then a short mlagents-learn run."""
+    project = bake(
+        algorithm=algorithm, project_name=f"{name} Bare", include_tooling=False
+    )
+    assert not (project / "src" / project.name / "simulator").exists()
+    run([*PIP, "install", "-e", "."], cwd=project)
+    try:
+        run(
+            [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"],
+            cwd=project,
+            timeout=600,
+        )
+        config = yaml.safe_load(
+            (project / f"config/{project.name}_3DBall.yaml").read_text()
+        )
+        config["behaviors"]["3DBall"].update(max_steps=1000, summary_freq=500)
+        (project / "short.yaml").write_text(yaml.safe_dump(config))
+        player = BIN / f"{with_tooling.name.replace('_', '-')}-player"
+        run(
+            [
+                str(BIN / "mlagents-learn"),
+                "short.yaml",
+                "--run-id",
+                "bare",
+                "--env",
+                str(player),
+                "--no-graphics",
+                "--base-port",
+                str(free_port()),
+            ],
+            cwd=project,
+            timeout=600,
+        )
+        trainer = yaml.safe_load(
+            (project / "results/bare/configuration.yaml").read_text()
+        )["behaviors"]["3DBall"]["trainer_type"]
+        assert trainer == project.name
+        assert (project / "results/bare/3DBall.onnx").stat().st_size > 0
+    finally:
+        run([*PIP, "uninstall", "-y", project.name.replace("_", "-")], cwd=project)

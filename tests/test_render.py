@@ -1,7 +1,7 @@
 """Fast tier: render every flavour and check the output statically."""
 
-import ast
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -10,9 +10,20 @@ import pytest
 import yaml
 from cookiecutter.main import cookiecutter
 
-from .conftest import BIN, FLAVOURS, TEMPLATE_ROOT, leftover_jinja, project_files, run
+from .conftest import (
+    BIN,
+    FLAVOURS,
+    PIP,
+    TEMPLATE_ROOT,
+    import_cycles,
+    leftover_jinja,
+    mlagents_attribute_writes,
+    project_files,
+    run,
+    tooling_imports,
+)
 
-COMMON_FILES = {
+CORE_FILES = {
     ".cookiecutter-replay.json",
     ".github/workflows/ci.yml",
     ".gitignore",
@@ -21,30 +32,55 @@ COMMON_FILES = {
     "config/my_trainer_3DBall.yaml",
     "pyproject.toml",
     "requirements/mlagents-py311.txt",
-    "setup.py",
     "src/my_trainer/__init__.py",
-    "src/my_trainer/envs/__init__.py",
-    "src/my_trainer/envs/ball3d.py",
-    "src/my_trainer/envs/physics.py",
-    "src/my_trainer/envs/side_channels.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
-    "src/my_trainer/player.py",
     "src/my_trainer/settings.py",
-    "src/my_trainer/train.py",
     "src/my_trainer/trainer.py",
     "src/my_trainer/validation.py",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/helpers.py",
     "tests/test_config.py",
-    "tests/test_player.py",
     "tests/test_plugin.py",
-    "tests/test_simulator.py",
-    "tests/test_training.py",
-    "tests/test_trust.py",
     "tests/test_update.py",
 }
+TOOLING_FILES = {
+    "src/my_trainer/simulator/__init__.py",
+    "src/my_trainer/simulator/ball3d.py",
+    "src/my_trainer/simulator/liveness.py",
+    "src/my_trainer/simulator/mlagents_internals.py",
+    "src/my_trainer/simulator/physics.py",
+    "src/my_trainer/simulator/player.py",
+    "src/my_trainer/simulator/scene.py",
+    "src/my_trainer/simulator/side_channels.py",
+    "src/my_trainer/simulator/train.py",
+    "tests/simulator/__init__.py",
+    "tests/simulator/helpers.py",
+    "tests/simulator/test_ball3d.py",
+    "tests/simulator/test_liveness.py",
+    "tests/simulator/test_mlagents_internals.py",
+    "tests/simulator/test_player.py",
+    "tests/simulator/test_side_channels.py",
+    "tests/simulator/test_train_command.py",
+    "tests/simulator/test_training.py",
+    "tests/simulator/test_trust.py",
+}
+PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
+# Files a flavour adds of its own (its generated tests, say), beside the shared set.
+FLAVOUR_ROOT = PROJECT_TEMPLATE / "_flavours"
+
+
+def flavour_files(algorithm: str) -> set:
+    tree = FLAVOUR_ROOT / algorithm.replace("-", "_")
+    names = {
+        str(p.relative_to(tree))
+        .replace("{{cookiecutter.package_name}}", "my_trainer")
+        .replace("{{cookiecutter.trainer_type}}", "my_trainer")
+        for p in tree.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    return names
 
 
 LICENSES = ["MIT", "BSD-3-Clause", "Proprietary"]
@@ -56,11 +92,16 @@ LONG_NAMES = {
     "trainer_type": "proximal_policy_optimization_plus",
     "trainer_class_name": "ProximalPolicyOptimizationPlus",
 }
-MATRIX = [
-    pytest.param({"algorithm": a, "license": lic}, id=f"{a}-{lic}")
+COMBINATIONS = [
+    pytest.param(
+        {"algorithm": a, "include_tooling": tooling, "license": lic},
+        id=f"{a}-{'tooling' if tooling else 'bare'}-{lic}",
+    )
     for a in FLAVOURS
+    for tooling in (True, False)
     for lic in LICENSES
-] + [
+]
+MATRIX = COMBINATIONS + [
     pytest.param({"algorithm": a, **LONG_NAMES}, id=f"{a}-long-names") for a in FLAVOURS
 ]
 
@@ -70,7 +111,10 @@ def test_exact_file_set(bake, options: dict) -> None:
     project = bake(**options)
     package = options.get("package_name", "my_trainer")
     assert project.name == package
-    expected = {f.replace("my_trainer", package) for f in COMMON_FILES}
+    expected = CORE_FILES | flavour_files(options["algorithm"])
+    if options.get("include_tooling", True):
+        expected |= TOOLING_FILES
+    expected = {f.replace("my_trainer", package) for f in expected}
     if options.get("license") == "Proprietary":
         expected.discard("LICENSE")
     assert set(project_files(project)) == expected
@@ -78,50 +122,100 @@ def test_exact_file_set(bake, options: dict) -> None:
 
 @pytest.mark.parametrize("options", MATRIX)
 def test_static_checks_pass(bake, options: dict) -> None:
-    """No leftover Jinja; black, ruff and actionlint pass; every config parses."""
+    """No leftover Jinja; black, ruff and actionlint pass; every config parses;
+    the trainer imports nothing from the tooling; no import circles; nothing
+    patches mlagents."""
     project = bake(**options)
+    package = options.get("package_name", "my_trainer")
     assert leftover_jinja(project) == {}
     run([str(BIN / "black"), "--check", "--diff", "."], cwd=project)
     run([str(BIN / "ruff"), "check", "."], cwd=project)
     run([str(BIN / "actionlint"), ".github/workflows/ci.yml"], cwd=project)
-    ast.parse((project / "setup.py").read_text())
     tomllib.loads((project / "pyproject.toml").read_text())
     for path in [*project.glob("config/*.yaml"), project / ".github/workflows/ci.yml"]:
         assert yaml.safe_load(path.read_text())
+    assert tooling_imports(project / "src" / package, package) == []
+    assert import_cycles(project / "src") == []
+    modules = sorted(project.rglob("*.py"))
+    assert modules
+    assert [
+        finding for module in modules for finding in mlagents_attribute_writes(module)
+    ] == []
+
+
+@pytest.mark.parametrize("options", COMBINATIONS)
+def test_generated_fast_tier_passes(bake, options: dict) -> None:
+    """Installed, each combination passes its own fast tier (the slow tier runs for
+    the defaults in test_generated_project.py)."""
+    project = bake(**options)
+    run([*PIP, "install", "--no-deps", "-e", "."], cwd=project)
+    try:
+        # Loading the trainer as ML-Agents does loads nothing of the tooling.
+        loaded = run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from mlagents.plugins.trainer_type import "
+                "register_trainer_plugins; register_trainer_plugins(); "
+                "print(sorted(m for m in sys.modules if m.startswith('my_trainer')))",
+            ],
+            cwd=project,
+        )
+        assert "'my_trainer.trainer'" in loaded.stdout, loaded.stdout
+        assert "my_trainer.simulator" not in loaded.stdout, loaded.stdout
+        result = run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-m",
+                "not slow",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=project,
+        )
+        assert " passed" in result.stdout and " failed" not in result.stdout
+    finally:
+        run([*PIP, "uninstall", "-y", "my-trainer"], cwd=project)
 
 
 @pytest.mark.parametrize("algorithm", FLAVOURS)
 def test_configs_parse(bake, algorithm: str) -> None:
     project = bake(algorithm=algorithm)
-    setup = ast.parse((project / "setup.py").read_text())
-    call = next(
-        node
-        for node in ast.walk(setup)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setup"
-    )
-    entry_points = ast.literal_eval(
-        next(k.value for k in call.keywords if k.arg == "entry_points")
-    )
-    assert entry_points["mlagents.trainer_type"] == [
-        "my_trainer=my_trainer.trainer:get_type_and_setting"
-    ]
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    entry_points = pyproject["project"]["entry-points"]
+    assert entry_points["mlagents.trainer_type"] == {
+        "my_trainer": "my_trainer.trainer:get_type_and_setting"
+    }
     assert pyproject["build-system"]["build-backend"] == "setuptools.build_meta"
     config = yaml.safe_load((project / "config/my_trainer_3DBall.yaml").read_text())
     assert config["behaviors"]["3DBall"]["trainer_type"] == "my_trainer"
 
 
-def test_setup_py_never_imports_mlagents(bake) -> None:
-    """setup.py must build under pip's build isolation, where mlagents is absent."""
+def test_the_build_needs_no_mlagents(bake) -> None:
+    """The package builds under pip's build isolation, where mlagents is absent."""
     project = bake()
-    tree = ast.parse((project / "setup.py").read_text())
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
-    assert imported == {"setuptools"}
+    assert not (project / "setup.py").exists()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["build-system"]["requires"] == ["setuptools>=77,<81"]
+
+
+@pytest.mark.parametrize("tooling", [True, False])
+def test_commands_exist_only_with_the_tooling(bake, tooling: bool) -> None:
+    project = bake(include_tooling=tooling)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    scripts = pyproject["project"].get("scripts", {})
+    if tooling:
+        assert scripts == {
+            "my-trainer-train": "my_trainer.simulator.train:main",
+            "my-trainer-player": "my_trainer.simulator.player:main",
+        }
+    else:
+        assert scripts == {}
+        assert not any("psutil" in d for d in pyproject["project"]["dependencies"])
+        readme = (project / "README.md").read_text()
+        assert "cruft" in readme and "include_tooling" in readme
 
 
 def test_python_version_is_supported() -> None:
@@ -135,20 +229,23 @@ def test_derived_names_follow_the_project_name(bake) -> None:
     trainer = (project / "src/fancy_ppo/trainer.py").read_text()
     assert "class FancyPpo(OnPolicyTrainer):" in trainer
     assert 'TRAINER_NAME = "fancy_ppo"' in trainer
-    setup = (project / "setup.py").read_text()
-    assert 'name="fancy-ppo"' in setup
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == "fancy-ppo"
     assert (project / "config/fancy_ppo_3DBall.yaml").exists()
 
 
-def test_workflow_installs_tests_and_trains(bake) -> None:
-    workflow = yaml.safe_load((bake() / ".github/workflows/ci.yml").read_text())
+@pytest.mark.parametrize("tooling", [True, False])
+def test_workflow_installs_tests_and_trains(bake, tooling: bool) -> None:
+    project = bake(include_tooling=tooling)
+    workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     steps = " ".join(
         str(step.get("run", "")) for step in workflow["jobs"]["test"]["steps"]
     )
     assert 'pip install -e ".[test]"' in steps
     assert "mlagents==1.1.0" in steps
-    assert "pytest" in steps
-    assert "my-trainer-train config/my_trainer_3DBall.yaml" in steps
+    assert 'pytest -m "not slow"' in steps
+    trains = "my-trainer-train config/my_trainer_3DBall.yaml" in steps
+    assert trains == tooling and ("pytest -m slow" in steps) == tooling
 
 
 def test_answers_are_recorded_without_local_paths_and_replay_reproduces(
@@ -174,3 +271,84 @@ def test_answers_are_recorded_without_local_paths_and_replay_reproduces(
             project / name
         ).read_bytes(), name
     assert project_files(Path(replayed)) == project_files(project)
+
+
+JINJA_NAME = re.compile(r"{{ cookiecutter\.[A-Za-z_]+ }}")
+
+
+def test_python_sources_use_jinja_for_names_only() -> None:
+    """In the template's ``.py`` files (generated tests included) Jinja only fills in
+    a name: no ``{% if %}`` blocks, filters or expressions. What differs by flavour
+    lives in the flavour's tree, or reads one constant (``tests/conftest.py``)."""
+    sources = sorted(PROJECT_TEMPLATE.rglob("*.py"))
+    assert len(sources) > 20
+    found = [
+        f"{path.relative_to(PROJECT_TEMPLATE)}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if re.search(r"{{|{%|{#|%}|#}", JINJA_NAME.sub("", line))
+    ]
+    assert found == []
+
+
+def test_the_mlagents_stack_has_one_source() -> None:
+    """The generated project's requirements file is the only one; the template's
+    bootstrap installs that file as it is, so it holds no Jinja."""
+    source = PROJECT_TEMPLATE / "requirements" / "mlagents-py311.txt"
+    assert not re.search(r"{{|{%|{#", source.read_text())
+    assert not (TEMPLATE_ROOT / "requirements" / "mlagents-py311.txt").exists()
+    bootstrap = (TEMPLATE_ROOT / "scripts" / "bootstrap.sh").read_text()
+    assert '-r "{{cookiecutter.package_name}}/requirements/mlagents-py311.txt"' in (
+        bootstrap
+    )
+
+
+def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
+    """The scans above flag real patches, imports and circles, and nothing else."""
+    patched = tmp_path / "patched.py"
+    patched.write_text(
+        "from mlagents.trainers import learn\n"
+        "import mlagents.trainers.subprocess_env_manager as sem\n"
+        "import mlagents.plugins\n"
+        "from mlagents.trainers.stats import StatsReporter\n"
+        "learn.create_environment_factory = None\n"
+        "sem.SubprocessEnvManager.limit += 1\n"
+        "mlagents.plugins.all_trainer_types['x'] = object\n"
+        "setattr(learn, 'SubprocessEnvManager', object)\n"
+        "monkeypatch.setattr('mlagents.trainers.learn.run_training', None)\n"
+        "StatsReporter.writers.clear()\n"
+        "value = learn.run_cli\n"
+        "self.learn = learn\n"
+    )
+    found = [line.split(":")[1] for line in mlagents_attribute_writes(patched)]
+    assert found == ["5", "6", "7", "8", "9"]
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "trainer.py").write_text(
+        "from .settings import S\nfrom .simulator.train import main\n"
+    )
+    (package / "optimizer.py").write_text(
+        "from . import simulator\nimport pkg.simulator\n"
+    )
+    (package / "settings.py").write_text("from .validation import positive\n")
+    assert tooling_imports(package, "pkg") == [
+        "optimizer.py:1: .simulator",
+        "optimizer.py:2: pkg.simulator",
+        "trainer.py:2: .simulator.train.main",
+    ]
+    src = tmp_path / "src"
+    (src / "pkg" / "envs").mkdir(parents=True)
+    (src / "pkg" / "__init__.py").write_text("")
+    (src / "pkg" / "envs" / "__init__.py").write_text("from .ball3d import Env\n")
+    (src / "pkg" / "envs" / "ball3d.py").write_text("from . import physics\n")
+    (src / "pkg" / "envs" / "scene.py").write_text("import numpy\n")
+    physics = src / "pkg" / "envs" / "physics.py"
+    physics.write_text("from .scene import Config\n")
+    assert import_cycles(src) == []
+    physics.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from .ball3d import Config\n"
+    )
+    assert import_cycles(src) == [
+        ["pkg.envs.ball3d", "pkg.envs.physics", "pkg.envs.ball3d"]
+    ]

@@ -37,7 +37,7 @@ def commit(repo: Path, message: str) -> str:
     return run(["git", "rev-parse", "HEAD"], cwd=repo).stdout.strip()
 
 
-def cruft_create(template: Path, out: Path) -> Path:
+def cruft_create(template: Path, out: Path, *extra: str) -> Path:
     run(
         [
             str(BIN / "cruft"),
@@ -46,6 +46,7 @@ def cruft_create(template: Path, out: Path) -> Path:
             "--no-input",
             "--output-dir",
             str(out),
+            *extra,
         ],
         cwd=out.parent,
     )
@@ -103,3 +104,31 @@ def test_cruft_update_applies_template_changes_and_keeps_user_changes(
     assert json.loads((project / ".cruft.json").read_text())["commit"] == new_commit
     run([*GIT, "add", "-A"], cwd=project)
     assert "SUCCESS" in run([str(BIN / "cruft"), "check"], cwd=project).stdout
+
+
+def test_the_tooling_can_be_added_back_as_the_readme_says(tmp_path: Path) -> None:
+    template = template_repo(tmp_path)
+    (tmp_path / "out").mkdir()
+    project = cruft_create(
+        template, tmp_path / "out", "--extra-context", '{"include_tooling": false}'
+    )
+    assert not (project / "src/my_trainer/simulator").exists()
+    trainer = project / "src/my_trainer/trainer.py"
+    trainer.write_text(trainer.read_text() + "\n# My own note about this trainer.\n")
+    commit(project, "user change")
+    command = "cruft update --variables-to-update '{\"include_tooling\": true}'"
+    assert command in (project / "README.md").read_text()
+    run(
+        [
+            str(BIN / "cruft"),
+            "update",
+            "-y",
+            "--variables-to-update",
+            '{"include_tooling": true}',
+        ],
+        cwd=project,
+    )
+    assert (project / "src/my_trainer/simulator/train.py").exists()
+    assert (project / "tests/simulator/test_ball3d.py").exists()
+    assert "my-trainer-train" in (project / "pyproject.toml").read_text()
+    assert "# My own note about this trainer." in trainer.read_text()

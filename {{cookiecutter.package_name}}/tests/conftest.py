@@ -14,6 +14,8 @@ from mlagents.plugins.trainer_type import register_trainer_plugins
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_PATH = PROJECT_ROOT / "config" / "{{ cookiecutter.trainer_type }}_3DBall.yaml"
 TRAINER_TYPE = "{{ cookiecutter.trainer_type }}"
+# The flavour this project was rendered with: tests that differ by flavour read it.
+ALGORITHM = "{{ cookiecutter.algorithm }}"
 
 
 @pytest.fixture(scope="session", autouse=True)

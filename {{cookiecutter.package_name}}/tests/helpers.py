@@ -1,11 +1,10 @@
-"""Test helpers: synthetic buffers and in-process training on the simulator.
+"""Test helpers: synthetic buffers, and in-process training on any ``BaseEnv``.
 
 Training goes through ML-Agents' own ``TrainerFactory`` and ``TrainerController``
 with a ``SimpleEnvManager`` (one process), as ML-Agents' own tests do.
 """
 
 import copy
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,10 @@ from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
 from mlagents.trainers.trainer import TrainerFactory
 from mlagents.trainers.trainer_controller import TrainerController
 from mlagents.trainers.trajectory import ObsUtil
+from mlagents_envs.base_env import BaseEnv
 from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
-
-from {{ cookiecutter.package_name }}.envs import Ball3DEnv
 
 
 class RewardLog(StatsWriter):
@@ -50,21 +48,24 @@ def run_options(config: dict[str, Any], **behavior_overrides: Any) -> RunOptions
     return RunOptions.from_dict(config)
 
 
-def train_on_simulator(
+def train_in_process(
     options: RunOptions,
     output_dir: Path,
+    env: BaseEnv,
+    params: EnvironmentParametersChannel,
     seed: int = 1,
     resume: bool = False,
-    env: Ball3DEnv | None = None,
 ) -> RewardLog:
-    """Train in-process on the 3DBall simulator; returns the reward log."""
+    """Train in-process on ``env``; returns the reward log.
+
+    ``params`` is the environment-parameters channel ``env`` was given, through
+    which curriculum and ``environment_parameters`` reach it.
+    """
     log = RewardLog()
     # StatsReporter is process-global: drop writers and stats left by earlier runs.
     StatsReporter.writers.clear()
     StatsReporter.stats_dict.clear()
     StatsReporter.add_writer(log)
-    params = EnvironmentParametersChannel()
-    env = env or Ball3DEnv(seed=seed, side_channels=[params])
     param_manager = EnvironmentParameterManager(
         options.environment_parameters, seed, restore=resume
     )
@@ -117,18 +118,3 @@ def synthetic_buffer(
             buffer[RewardSignalUtil.rewards_key(name)].append(0.1)
             buffer[RewardSignalUtil.returns_key(name)].append(float(rng.normal()))
     return buffer
-
-
-def train_command(config: Path, results: Path, run_id: str, *extra: str) -> list[str]:
-    """The package's ``train`` command line, as a user would run it."""
-    return [
-        sys.executable,
-        "-m",
-        "{{ cookiecutter.package_name }}.train",
-        str(config),
-        "--run-id",
-        run_id,
-        "--results-dir",
-        str(results),
-        *extra,
-    ]

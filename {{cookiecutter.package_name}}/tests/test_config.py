@@ -15,7 +15,7 @@ from {{ cookiecutter.package_name }}.settings import (
     {{ cookiecutter.trainer_class_name }}Settings,
 )
 
-from .conftest import CONFIG_PATH, TRAINER_TYPE
+from .conftest import ALGORITHM, CONFIG_PATH, TRAINER_TYPE
 
 
 def write_config(tmp_path: Path, config: dict[str, Any]) -> str:
@@ -43,33 +43,32 @@ def test_unknown_hyperparameter_gives_ml_agents_error_naming_the_key(
         RunOptions.from_dict(config_dict)
 
 
-{% if cookiecutter.algorithm == "on-policy" -%}
-BAD_VALUES = [
-    ("learning_rate", -0.001, r"learning_rate must be in \(0, inf\]"),
-    ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
-    ("epsilon", -0.2, r"epsilon must be in \(0, 1\)"),
-    ("epsilon", 1.5, r"epsilon must be in \(0, 1\)"),
-    ("lambd", 1.01, r"lambd must be in \[0, 1\]"),
-    ("lambd", -0.5, r"lambd must be in \[0, 1\]"),
-    ("beta", -1.0, r"beta must be in \[0, inf\]"),
-    ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
-    ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
-]
-{%- else -%}
-BAD_VALUES = [
-    ("learning_rate", -0.001, r"learning_rate must be in \(0, inf\]"),
-    ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
-    ("tau", 0.0, r"tau must be in \(0, 1\]"),
-    ("tau", 1.5, r"tau must be in \(0, 1\]"),
-    ("init_entcoef", 0.0, r"init_entcoef must be in \(0, inf\]"),
-    ("steps_per_update", -1.0, r"steps_per_update must be in \(0, inf\]"),
-    ("batch_size", 0, r"batch_size must be in \(0, inf\]"),
-    ("buffer_init_steps", -5, r"buffer_init_steps must be in \[0, inf\]"),
-]
-{%- endif %}
+BAD_VALUES_BY_ALGORITHM = {
+    "on-policy": [
+        ("learning_rate", -0.001, r"learning_rate must be in \(0, inf\]"),
+        ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
+        ("epsilon", -0.2, r"epsilon must be in \(0, 1\)"),
+        ("epsilon", 1.5, r"epsilon must be in \(0, 1\)"),
+        ("lambd", 1.01, r"lambd must be in \[0, 1\]"),
+        ("lambd", -0.5, r"lambd must be in \[0, 1\]"),
+        ("beta", -1.0, r"beta must be in \[0, inf\]"),
+        ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
+        ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
+    ],
+    "off-policy": [
+        ("learning_rate", -0.001, r"learning_rate must be in \(0, inf\]"),
+        ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
+        ("tau", 0.0, r"tau must be in \(0, 1\]"),
+        ("tau", 1.5, r"tau must be in \(0, 1\]"),
+        ("init_entcoef", 0.0, r"init_entcoef must be in \(0, inf\]"),
+        ("steps_per_update", -1.0, r"steps_per_update must be in \(0, inf\]"),
+        ("batch_size", 0, r"batch_size must be in \(0, inf\]"),
+        ("buffer_init_steps", -5, r"buffer_init_steps must be in \[0, inf\]"),
+    ],
+}
 
 
-@pytest.mark.parametrize("field, value, message", BAD_VALUES)
+@pytest.mark.parametrize("field, value, message", BAD_VALUES_BY_ALGORITHM[ALGORITHM])
 def test_out_of_range_hyperparameter_names_field_and_range(
     config_dict: dict[str, Any], field: str, value: float, message: str
 ) -> None:

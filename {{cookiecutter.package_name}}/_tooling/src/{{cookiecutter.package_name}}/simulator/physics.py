@@ -6,7 +6,7 @@ NumPy's cost is per call, about a microsecond, not per element, so running agent
 by agent is several times faster; with a few dozen agents the arrays win.
 ``advance`` picks, and runs the ticks between two exchanges with Python in one
 call. Change the contact model here; its constants live in
-``Ball3DConfig`` and its approximations are listed at the top of ``ball3d.py``.
+``Ball3DConfig`` (``scene.py``) and its approximations are listed at the top of ``ball3d.py``.
 
 State layout, one row per agent: the platform's rotation quaternion in
 Unity's (x, y, z, w) order, then the ball's position relative to the platform
@@ -17,12 +17,11 @@ import math
 from collections.abc import Callable, Sequence
 from functools import partial
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .ball3d import Ball3DConfig
+from .scene import Ball3DConfig
 
 STATE_SIZE = 13
 ROTATION, POSITION, VELOCITY, SPIN = (
@@ -65,7 +64,7 @@ def advance(
     action: np.ndarray,
     radius: np.ndarray,
     gravity: float,
-    cfg: "Ball3DConfig",
+    cfg: Ball3DConfig,
     ticks: int = 1,
 ) -> tuple[np.ndarray, int, np.ndarray]:
     """Run up to ``ticks`` ticks for every agent, with the actions held fixed.
@@ -131,7 +130,7 @@ def tick(
     action: Sequence[Any],
     radius: Any,
     gravity: float,
-    cfg: "Ball3DConfig",
+    cfg: Ball3DConfig,
 ) -> tuple:
     """``OnActionReceived`` (tilt, fall test), then one physics step of the ball.
 

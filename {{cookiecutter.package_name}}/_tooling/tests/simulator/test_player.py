@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import onnx
+import psutil
 import pytest
 import yaml
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+pytestmark = pytest.mark.slow
 
 PLAYER = shutil.which("{{ cookiecutter.distribution_name }}-player") or str(
     Path(sys.executable).parent / "{{ cookiecutter.distribution_name }}-player"
@@ -33,31 +36,22 @@ def free_port() -> int:
 
 
 def player_pids() -> list[int]:
-    """Running player processes (any port), from /proc."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if any(
-                part.endswith(b"-player") for part in cmdline[:2]
-            ) and os.getpid() != int(entry.name):
-                pids.append(int(entry.name))
-    return pids
+    """Running player processes (any port)."""
+    return [
+        process.pid
+        for process in psutil.process_iter(["cmdline"])
+        if any(part.endswith("-player") for part in (process.info["cmdline"] or [])[:2])
+        and process.pid != os.getpid()
+    ]
 
 
-def _processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+def _processes_mentioning(text: str) -> list[psutil.Process]:
+    return [
+        process
+        for process in psutil.process_iter(["cmdline"])
+        if process.pid != os.getpid()
+        and any(text in part for part in process.info["cmdline"] or [])
+    ]
 
 
 def write_config(tmp_path: Path, config: dict[str, Any], **behavior: Any) -> Path:
@@ -190,8 +184,8 @@ def test_player_exits_when_its_trainer_dies(
         time.sleep(0.2)
     assert player_pids() == [], "the player outlived its trainer"
     # ML-Agents' own environment worker can linger after a SIGKILL; clean it up.
-    for pid in _processes_mentioning(str(results)):
-        os.kill(pid, signal.SIGKILL)
+    for process in _processes_mentioning(str(results)):
+        process.kill()
     last_line = log.read_text().strip().splitlines()[-1]
     assert "ERROR" in last_line and (
         "trainer connection lost" in last_line or "is gone" in last_line

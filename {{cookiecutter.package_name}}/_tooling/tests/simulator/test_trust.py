@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import onnxruntime
+import psutil
 import pytest
 import torch
 import yaml
@@ -22,17 +23,22 @@ from mlagents.trainers.settings import RunOptions
 from mlagents.trainers.torch_entities.model_serialization import TensorNames
 from mlagents.trainers.trainer import TrainerFactory
 
-from {{ cookiecutter.package_name }}.envs import Ball3DEnv
-from {{ cookiecutter.package_name }}.envs.ball3d import BEHAVIOR_NAME
+from {{ cookiecutter.package_name }}.simulator import Ball3DEnv
+from {{ cookiecutter.package_name }}.simulator.scene import BEHAVIOR_NAME
 
-from .helpers import run_options, train_command, train_on_simulator
+from ..conftest import ALGORITHM, CONFIG_PATH
+from ..helpers import run_options
+from .helpers import train_command, train_on_simulator
 
 STEPS = 3000
-{%- if cookiecutter.algorithm == "on-policy" %}
-HYPERPARAMETERS: dict[str, Any] = {"batch_size": 128, "buffer_size": 1024}
-{%- else %}
-HYPERPARAMETERS: dict[str, Any] = {"save_replay_buffer": True}
-{%- endif %}
+
+HYPERPARAMETERS_BY_ALGORITHM: dict[str, dict[str, Any]] = {
+    "on-policy": {"batch_size": 128, "buffer_size": 1024},
+    "off-policy": {"save_replay_buffer": True},
+}
+HYPERPARAMETERS = HYPERPARAMETERS_BY_ALGORITHM[ALGORITHM]
+
+pytestmark = pytest.mark.slow
 
 
 def short_options(config_dict: dict[str, Any], max_steps: int) -> RunOptions:
@@ -76,8 +82,6 @@ def assert_same_state(live: Any, saved: Any, where: str) -> None:
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """One short run shared by the tests below: its output folder and config."""
-    from .conftest import CONFIG_PATH
-
     config_dict = yaml.safe_load(CONFIG_PATH.read_text())
     output = tmp_path_factory.mktemp("trained")
     train_on_simulator(short_options(config_dict, STEPS), output, seed=1)
@@ -98,11 +102,10 @@ def test_resume_restores_step_optimizer_normalizer_and_buffer(
         assert_same_state(module.state_dict(), saved[name], name)
     normalizer = "network_body.observation_encoder.processors.0.normalizer"
     assert saved["Policy"][f"{normalizer}.normalization_steps"].item() >= STEPS
-{%- if cookiecutter.algorithm == "off-policy" %}
-    # The replay buffer comes back with the same experiences.
-    assert (output / "3DBall" / "last_replay_buffer.hdf5").exists()
-    assert trainer.update_buffer.num_experiences >= STEPS - 100
-{%- endif %}
+    if ALGORITHM == "off-policy":
+        # The replay buffer comes back with the same experiences.
+        assert (output / "3DBall" / "last_replay_buffer.hdf5").exists()
+        assert trainer.update_buffer.num_experiences >= STEPS - 100
 
 
 def test_resume_continues_training_to_twice_the_steps(
@@ -220,19 +223,6 @@ def test_ctrl_c_saves_a_checkpoint_and_onnx_and_exits_cleanly(
     assert (results / "run" / "3DBall.onnx").exists()
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def test_dead_simulator_is_reported_and_the_checkpoint_kept(
     config_dict: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -248,8 +238,8 @@ def test_dead_simulator_is_reported_and_the_checkpoint_kept(
     )
     run_dir = results / "run" / "3DBall"
     _wait_for(lambda: list(run_dir.glob("3DBall-*.pt")), 300)
-    for child in _children(process.pid):
-        os.kill(child, signal.SIGKILL)  # the simulator worker process
+    for child in psutil.Process(process.pid).children():
+        child.kill()  # the simulator worker process
     stdout, stderr = process.communicate(timeout=180)
     assert process.returncode == 1
     assert "error: training stopped: the simulator process of worker 0" in stderr

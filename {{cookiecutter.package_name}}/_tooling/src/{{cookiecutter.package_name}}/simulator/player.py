@@ -11,21 +11,21 @@ something to report, terminal infos before decision infos, actions applied per
 agent, side channels decoded into the simulator, and shutdown on status 400.
 It never outlives its trainer: a broken connection, or the death of the process
 that launched it or of the trainer above that, ends it within seconds, with one
-line in its log file. ``--env-args
---simulator NAME`` serves another ``BaseEnv`` from ``envs.ENVIRONMENTS``.
+line in its log file (``liveness.py`` has the portable checks). ``--env-args
+--simulator NAME`` serves another ``BaseEnv`` from ``ENVIRONMENTS`` in
+``__init__.py``. Nothing to change here unless your environment needs
+discrete actions or visual observations.
 """
 
 import argparse
 import logging
 import os
 import sys
-import threading
-import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import grpc
 import numpy as np
+import psutil
 from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 from mlagents_envs.base_env import ActionTuple, BaseEnv, DecisionSteps, TerminalSteps
 from mlagents_envs.communicator_objects.agent_info_pb2 import AgentInfoProto
@@ -44,14 +44,14 @@ from mlagents_envs.communicator_objects.unity_to_external_pb2_grpc import (
     UnityToExternalProtoStub,
 )
 
-from .envs import ENVIRONMENTS
+from . import ENVIRONMENTS
+from .liveness import ancestors, watch
 
 COMMUNICATION_VERSION = "1.5.0"
 PACKAGE_VERSION = "3.0.0"  # the com.unity.ml-agents release that speaks 1.5.0
 STATUS_OK, STATUS_CLOSING = 200, 400
 COMMAND_STEP, COMMAND_RESET, COMMAND_QUIT = 0, 1, 2
 CONNECT_TIMEOUT_S = 60.0
-PARENT_POLL_S = 1.0
 
 log = logging.getLogger("player")
 
@@ -255,42 +255,10 @@ def _add_agent_infos(
             observation.name = spec.name
 
 
-def _parent_of(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat.rsplit(")", 1)[1].split()[1])
-
-
-def _alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-
-
-def _exit_when_orphaned(watched: list[int]) -> None:
-    """Exit once the process that launched us, or the trainer above it, is gone.
-
-    mlagents-learn launches players from an environment worker process; if the
-    trainer is killed, that worker can linger, so both are watched.
-    """
-    while True:
-        time.sleep(PARENT_POLL_S)
-        for pid in watched:
-            if not _alive(pid) or os.getppid() != watched[0]:
-                log.error("trainer process %d is gone; exiting", pid)
-                logging.shutdown()
-                os._exit(1)
+def _exit_orphaned(gone: psutil.Process) -> None:
+    log.error("trainer process %d is gone; exiting", gone.pid)
+    logging.shutdown()
+    os._exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -317,10 +285,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.ignored:
         log.info("ignoring arguments %s", args.ignored)
-    parent = os.getppid()
-    watched = [parent] + [p for p in [_parent_of(parent)] if p not in (None, 0, 1)]
-    log.info("watching trainer processes %s", watched)
-    threading.Thread(target=_exit_when_orphaned, args=(watched,), daemon=True).start()
+    # The process that launched us (an mlagents-learn environment worker, which
+    # can linger after its trainer is killed) and the trainer above it.
+    watched = ancestors(levels=2)
+    log.info("watching trainer processes %s", [p.pid for p in watched])
+    watch(watched, _exit_orphaned)
     channel = grpc.insecure_channel(f"localhost:{args.mlagents_port}")
     log.info("serving %s on port %d", args.simulator, args.mlagents_port)
     try:

@@ -10,8 +10,11 @@ from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
 
-from {{ cookiecutter.package_name }}.envs import Ball3DEnv, physics
-from {{ cookiecutter.package_name }}.envs.ball3d import BEHAVIOR_NAME, Ball3DConfig
+from {{ cookiecutter.package_name }}.simulator import Ball3DEnv, physics
+from {{ cookiecutter.package_name }}.simulator.scene import (
+    BEHAVIOR_NAME,
+    Ball3DConfig,
+)
 
 
 def act(env: Ball3DEnv, actions: np.ndarray | None = None) -> None:

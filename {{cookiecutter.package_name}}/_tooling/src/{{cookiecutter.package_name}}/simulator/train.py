@@ -1,0 +1,285 @@
+"""Train a YAML config on a bundled simulator, in-process, with no Unity build.
+
+    {{ cookiecutter.distribution_name }}-train config/{{ cookiecutter.trainer_type }}_3DBall.yaml --run-id my_run
+
+Everything but the environment is ``mlagents-learn``'s own: its option parsing
+(``--resume``, ``--force``, ``--seed``, ``--num-envs``, ``--num-areas``,
+``--results-dir``, ...), ``TrainerController``, ``TrainerFactory`` and
+``SubprocessEnvManager``, so the results folder has the same layout
+(checkpoints, TensorBoard summaries, ``.onnx``). ``--env`` names a bundled
+simulator instead of a Unity build. ``--max-steps N`` overrides the config's
+``max_steps``. ``--stop-at-reward R`` ends the run once the mean reward reaches
+R, saving a checkpoint and the ``.onnx`` as Ctrl-C does. A simulator process
+that dies is restarted, or (past ``--max-lifetime-restarts``) ends the run with
+one clear error; the last checkpoint is kept either way.
+
+ML-Agents' ``run_training`` always builds a Unity environment, so ``run_training``
+here is its public parts put together with a simulator factory and
+``SimulatorEnvManager``, passed in explicitly. Change ``SimulatorFactory`` to
+build environments differently.
+"""
+
+import argparse
+import math
+import os
+import sys
+
+import numpy as np
+from mlagents import torch_utils
+from mlagents.plugins.stats_writer import register_stats_writer_plugins
+from mlagents.trainers.directory_utils import (
+    setup_init_path,
+    validate_existing_directories,
+)
+from mlagents.trainers.env_manager import EnvironmentStep
+from mlagents.trainers.environment_parameter_manager import EnvironmentParameterManager
+from mlagents.trainers.learn import (
+    get_version_string,
+    parse_command_line,
+    write_run_options,
+    write_timing_tree,
+    write_training_status,
+)
+from mlagents.trainers.settings import RunOptions
+from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
+from mlagents.trainers.subprocess_env_manager import SubprocessEnvManager
+from mlagents.trainers.trainer import TrainerFactory
+from mlagents.trainers.trainer_controller import TrainerController
+from mlagents.trainers.training_status import GlobalTrainingStatus
+from mlagents_envs import logging_util
+from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.exception import (
+    UnityCommunicationException,
+    UnityCommunicatorStoppedException,
+    UnityEnvironmentException,
+)
+from mlagents_envs.side_channel.side_channel import SideChannel
+
+from . import ENVIRONMENTS
+from .mlagents_internals import DeadWorkerWatchdog, dead_workers, version_problem
+
+REWARD_STAT = "Environment/Cumulative Reward"
+logger = logging_util.get_logger(__name__)
+
+
+class SimulatorDied(UnityCommunicationException):
+    """A simulator process died: the message names which, and how."""
+
+
+class SimulatorFactory:
+    """Picklable ``(worker_id, side_channels) -> BaseEnv`` for SubprocessEnvManager."""
+
+    def __init__(self, env_name: str, seed: int, num_areas: int) -> None:
+        self.env_name = env_name
+        self.seed = seed
+        self.num_areas = num_areas
+
+    def __call__(self, worker_id: int, side_channels: list[SideChannel]) -> BaseEnv:
+        # Like mlagents-learn, each worker gets seed + worker_id.
+        return ENVIRONMENTS[self.env_name](
+            seed=self.seed + worker_id,
+            num_areas=self.num_areas,
+            side_channels=side_channels,
+        )
+
+
+class RewardTracker(StatsWriter):
+    """Remembers the latest mean reward per behavior, and whether it reached a target."""
+
+    def __init__(self, stop_at_reward: float | None) -> None:
+        self.stop_at_reward = stop_at_reward
+        self.latest: dict[str, float] = {}
+        self.steps: dict[str, int] = {}
+        self.target_reached = False
+
+    def write_stats(
+        self, category: str, values: dict[str, StatsSummary], step: int
+    ) -> None:
+        summary = values.get(REWARD_STAT)
+        if summary is None or summary.num == 0:
+            return
+        self.latest[category] = summary.mean
+        self.steps[category] = step
+        target = self.stop_at_reward
+        if target is not None and not self.target_reached and summary.mean >= target:
+            self.target_reached = True
+            print(
+                f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping."
+            )
+
+
+class SimulatorEnvManager(SubprocessEnvManager):
+    """``SubprocessEnvManager`` that can end training at a target reward and notices dead simulators.
+
+    Once ``tracker`` reports the target, ``get_steps`` says the environment
+    stopped (``UnityCommunicatorStoppedException``), which ``TrainerController``
+    handles as it does a Unity Editor leaving play mode: it saves a checkpoint
+    and the ``.onnx``, and training ends normally.
+    """
+
+    def __init__(
+        self,
+        env_factory: SimulatorFactory,
+        run_options: RunOptions,
+        n_env: int,
+        tracker: RewardTracker,
+    ) -> None:
+        super().__init__(env_factory, run_options, n_env)
+        self.tracker = tracker
+        self.watchdog: DeadWorkerWatchdog | None = None
+        problem = version_problem()
+        if problem is None:
+            self.watchdog = DeadWorkerWatchdog(self)
+            self.watchdog.start()
+        else:
+            logger.warning(problem)
+
+    def get_steps(self) -> list[EnvironmentStep]:
+        if self.tracker.target_reached:
+            raise UnityCommunicatorStoppedException("the target reward was reached")
+        return super().get_steps()
+
+    def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        super().close()
+
+
+def run_training(
+    options: RunOptions, env_name: str, tracker: RewardTracker, seed: int
+) -> None:
+    """``mlagents.trainers.learn.run_training``, with a simulator for the Unity build."""
+    torch_utils.set_torch_config(options.torch_settings)
+    checkpoints = options.checkpoint_settings
+    env_settings = options.env_settings
+    validate_existing_directories(
+        checkpoints.write_path,
+        checkpoints.resume,
+        checkpoints.force,
+        checkpoints.maybe_init_path,
+    )
+    os.makedirs(checkpoints.run_logs_dir, exist_ok=True)
+    if checkpoints.resume:
+        GlobalTrainingStatus.load_state(
+            os.path.join(checkpoints.run_logs_dir, "training_status.json")
+        )
+    elif checkpoints.maybe_init_path is not None:
+        setup_init_path(options.behaviors, checkpoints.maybe_init_path)
+    for writer in register_stats_writer_plugins(options):
+        StatsReporter.add_writer(writer)
+    # Last, so a stop at the target happens after TensorBoard recorded that summary.
+    StatsReporter.add_writer(tracker)
+
+    env_manager = SimulatorEnvManager(
+        SimulatorFactory(env_name, seed, env_settings.num_areas),
+        options,
+        env_settings.num_envs,
+        tracker,
+    )
+    param_manager = EnvironmentParameterManager(
+        options.environment_parameters, seed, restore=checkpoints.resume
+    )
+    training = not checkpoints.inference
+    trainer_factory = TrainerFactory(
+        trainer_config=options.behaviors,
+        output_path=checkpoints.write_path,
+        train_model=training,
+        load_model=checkpoints.resume,
+        seed=seed,
+        param_manager=param_manager,
+        init_path=checkpoints.maybe_init_path,
+        multi_gpu=False,
+    )
+    controller = TrainerController(
+        trainer_factory,
+        checkpoints.write_path,
+        checkpoints.run_id,
+        param_manager,
+        training,
+        seed,
+    )
+    try:
+        controller.start_learning(env_manager)
+    except (UnityCommunicationException, UnityEnvironmentException) as error:
+        deaths = dead_workers(env_manager) if version_problem() is None else []
+        if deaths:
+            raise SimulatorDied("; ".join(deaths)) from error
+        raise
+    finally:
+        env_manager.close()
+        write_run_options(checkpoints.write_path, options)
+        write_timing_tree(checkpoints.run_logs_dir)
+        write_training_status(checkpoints.run_logs_dir)
+
+
+def _parse_own_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--stop-at-reward", type=float, default=None)
+    parser.add_argument("--max-steps", type=int, default=None)
+    own, rest = parser.parse_known_args(argv)
+    if own.max_steps is not None and own.max_steps <= 0:
+        parser.error("--max-steps must be a positive number of steps")
+    if own.stop_at_reward is not None and not math.isfinite(own.stop_at_reward):
+        parser.error("--stop-at-reward must be a finite number")
+    return own, rest
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "-h" in argv or "--help" in argv:
+        print(__doc__)
+        print("--stop-at-reward R   stop (and save) once the mean reward reaches R")
+        print("--max-steps N        override the config's max_steps\n")
+        print("All other options are mlagents-learn's; --env picks a simulator from:")
+        print("  " + ", ".join(ENVIRONMENTS) + "\n")
+    own, rest = _parse_own_arguments(argv)
+    if not any(arg == "--env" or arg.startswith("--env=") for arg in rest):
+        # Name the default simulator: mlagents-learn allows --num-envs > 1 only with --env.
+        rest = [*rest, "--env", next(iter(ENVIRONMENTS))]
+    options = parse_command_line(rest)
+    if own.max_steps is not None:
+        for settings in options.behaviors.values():
+            settings.max_steps = own.max_steps
+    env_name = options.env_settings.env_path
+    if env_name not in ENVIRONMENTS:
+        print(
+            f"error: --env {env_name!r} is not a bundled simulator (choose from "
+            f"{', '.join(ENVIRONMENTS)}). To train with a Unity build, use mlagents-learn.",
+            file=sys.stderr,
+        )
+        return 2
+    logging_util.set_log_level(
+        logging_util.DEBUG if options.debug else logging_util.INFO
+    )
+    print(get_version_string())
+    seed = options.env_settings.seed
+    if seed == -1:  # as mlagents-learn does
+        seed = int(np.random.randint(0, 10000))
+    tracker = RewardTracker(own.stop_at_reward)
+    write_path = options.checkpoint_settings.write_path
+    try:
+        run_training(options, env_name, tracker, seed)
+    except (UnityCommunicationException, UnityEnvironmentException) as error:
+        print(
+            f"\nerror: training stopped: {error}. The last checkpoint is in "
+            f"{os.path.abspath(write_path)}; continue with --resume.",
+            file=sys.stderr,
+        )
+        return 1
+    _print_summary(tracker, write_path)
+    return 0
+
+
+def _print_summary(tracker: RewardTracker, write_path: str) -> None:
+    print("\n=== Training finished ===")
+    if not tracker.latest:
+        print("No episode finished, so there is no mean reward to report.")
+    for behavior, reward in tracker.latest.items():
+        print(f"{behavior}: mean reward {reward:.2f} at step {tracker.steps[behavior]}")
+        onnx_path = os.path.join(write_path, f"{behavior}.onnx")
+        if os.path.exists(onnx_path):
+            print(f"{behavior}: model {os.path.abspath(onnx_path)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
