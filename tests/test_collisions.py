@@ -40,6 +40,7 @@ DEFAULTS = {
     **SAFE,
     "project_name": "Safe Trainer",
     "algorithm": "on-policy",
+    "include_tooling": True,
     "version": "0.1.0",
     "author_email": "you@example.com",
 }
@@ -129,7 +130,10 @@ def test_derivation_covers_the_stack_and_the_generated_code() -> None:
     project = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
     if (project / "setup.py").exists():
         assert modules["setup"] == "the generated project's setup.py"
-    build = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    # The template's pyproject.toml holds Jinja values; its [build-system] table does not.
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    build_system = text.split("[build-system]", 1)[1].split("\n[", 1)[0]
+    build = tomllib.loads("[build-system]" + build_system)
     for requirement in build["build-system"]["requires"]:
         name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0).lower()
         assert name in distributions, requirement
