@@ -1,7 +1,9 @@
 """Slow tier: install each generated flavour and run its own test suite.
 
-The generated suite includes its slow test, which trains the example config on
-the bundled simulator to the 3DBall benchmark (mean reward 90) with seed 1.
+The generated suite includes its slow tests: the example config trained on the
+bundled simulator to the 3DBall benchmark (mean reward 90) with seed 1, and the
+small-task battery, run here for our trainer and for ML-Agents' built-in twin
+(``--battery-trainers=both``) so that every budget is one the built-in meets.
 Then the real ``mlagents-learn`` must find the trainer, and stop finding it once
 the package is uninstalled.
 """
@@ -53,7 +55,16 @@ def test_generated_project_installs_and_passes_its_own_suite(
     run([*PIP, "install", "-e", "."], cwd=project)
     try:
         run(
-            [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-v",
+                "-p",
+                "no:cacheprovider",
+                "--battery-trainers=both",
+                "--durations=15",
+            ],
             cwd=project,
             timeout=2400,
         )

@@ -22,6 +22,8 @@ from .helpers import synthetic_buffer
 EXPECTED_STATS = {
     "Losses/Policy Loss",
     "Losses/Value Loss",
+    "Policy/Approx KL",
+    "Policy/Clip Fraction",
     "Policy/Learning Rate",
     "Policy/Epsilon",
     "Policy/Beta",
@@ -32,7 +34,8 @@ EXPECTED_STATS = {
     "Losses/Q1 Loss",
     "Losses/Q2 Loss",
     "Losses/Entropy Coefficient Loss",
-    "Policy/Entropy Coefficient",
+    "Policy/Continuous Entropy Coeff",
+    "Policy/Extrinsic Q Value",
     "Policy/Learning Rate",
 }
 {%- endif %}
