@@ -1,5 +1,8 @@
 """Shared fixtures: plugin registration, the example config, short training runs.
 
+``--battery-trainers`` picks who runs the small-task battery (``test_battery.py``):
+``ours`` (the default), ``builtin`` (ML-Agents' twin of this flavour) or ``both``.
+
 ML-Agents keeps trainer types in a global registry that is empty until
 ``register_trainer_plugins()`` runs, so every test session starts with it.
 """
@@ -11,11 +14,39 @@ import pytest
 import yaml
 from mlagents.plugins.trainer_type import register_trainer_plugins
 
+from .battery_config import BUILTIN_TWIN
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_PATH = PROJECT_ROOT / "config" / "{{ cookiecutter.trainer_type }}_3DBall.yaml"
 TRAINER_TYPE = "{{ cookiecutter.trainer_type }}"
 # The flavour this project was rendered with: tests that differ by flavour read it.
 ALGORITHM = "{{ cookiecutter.algorithm }}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--battery-trainers",
+        choices=("ours", "builtin", "both"),
+        default="ours",
+        help="run the battery with our trainer, ML-Agents' built-in twin, or both",
+    )
+    parser.addoption(
+        "--battery-report",
+        default="",
+        help="write one JSON row per battery run (steps to solve, time) to this file",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize the battery's ``battery_trainer`` by ``--battery-trainers``."""
+    if "battery_trainer" in metafunc.fixturenames:
+        chosen = {
+            "ours": [TRAINER_TYPE],
+            "builtin": [BUILTIN_TWIN],
+            "both": [TRAINER_TYPE, BUILTIN_TWIN],
+        }[metafunc.config.getoption("--battery-trainers")]
+        ids = ["ours" if t == TRAINER_TYPE else "builtin" for t in chosen]
+        metafunc.parametrize("battery_trainer", chosen, ids=ids)
 
 
 @pytest.fixture(scope="session", autouse=True)

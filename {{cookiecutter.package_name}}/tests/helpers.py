@@ -1,7 +1,7 @@
 """Test helpers: synthetic buffers, and in-process training on any ``BaseEnv``.
 
-Training goes through ML-Agents' own ``TrainerFactory`` and ``TrainerController``
-with a ``SimpleEnvManager`` (one process), as ML-Agents' own tests do.
+Training goes through ``tasks.harness.train``: ML-Agents' own ``TrainerFactory``
+and ``TrainerController`` with a ``SimpleEnvManager`` (one process).
 """
 
 import copy
@@ -9,18 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
-from mlagents.trainers.environment_parameter_manager import EnvironmentParameterManager
 from mlagents.trainers.settings import RunOptions
-from mlagents.trainers.simple_env_manager import SimpleEnvManager
-from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
-from mlagents.trainers.trainer import TrainerFactory
-from mlagents.trainers.trainer_controller import TrainerController
+from mlagents.trainers.stats import StatsSummary, StatsWriter
 from mlagents.trainers.trajectory import ObsUtil
 from mlagents_envs.base_env import BaseEnv
 from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
+
+from {{ cookiecutter.package_name }}.trainer import (
+    {{ cookiecutter.trainer_class_name }},
+)
+
+from .tasks.harness import train
 
 
 class RewardLog(StatsWriter):
@@ -56,38 +59,48 @@ def train_in_process(
     seed: int = 1,
     resume: bool = False,
 ) -> RewardLog:
-    """Train in-process on ``env``; returns the reward log.
+    """Train in-process on ``env`` (see ``tasks.harness.train``); returns the reward log.
 
     ``params`` is the environment-parameters channel ``env`` was given, through
     which curriculum and ``environment_parameters`` reach it.
     """
     log = RewardLog()
-    # StatsReporter is process-global: drop writers and stats left by earlier runs.
-    StatsReporter.writers.clear()
-    StatsReporter.stats_dict.clear()
-    StatsReporter.add_writer(log)
-    param_manager = EnvironmentParameterManager(
-        options.environment_parameters, seed, restore=resume
+    train(
+        env,
+        options,
+        seed,
+        output_dir=output_dir,
+        params=params,
+        resume=resume,
+        writers=[log],
     )
-    factory = TrainerFactory(
-        trainer_config=options.behaviors,
-        output_path=str(output_dir),
-        train_model=True,
-        load_model=resume,
-        seed=seed,
-        param_manager=param_manager,
-        multi_gpu=False,
-    )
-    controller = TrainerController(
-        factory, str(output_dir), "test", param_manager, True, seed
-    )
-    env_manager = SimpleEnvManager(env, params)
-    try:
-        controller.start_learning(env_manager)
-    finally:
-        env_manager.close()
-        StatsReporter.writers.clear()
     return log
+
+
+def trainer_for(
+    task: BaseEnv,
+    behavior: dict[str, Any],
+    artifact_path: Path,
+) -> {{ cookiecutter.trainer_class_name }}:
+    """Our trainer, policy and optimizer for ``task``'s one behavior, as ML-Agents builds them.
+
+    ``behavior`` is that behavior's settings, as in the YAML.
+    """
+    [(name, spec)] = task.behavior_specs.items()
+    behaviors = {name: behavior}
+    settings = RunOptions.from_dict({"behaviors": behaviors}).behaviors[name]
+    trainer = {{ cookiecutter.trainer_class_name }}(
+        behavior_name=name,
+        reward_buff_cap=10,
+        trainer_settings=settings,
+        training=True,
+        load=False,
+        seed=0,
+        artifact_path=str(artifact_path),
+    )
+    behavior_id = BehaviorIdentifiers.from_name_behavior_id(name)
+    trainer.add_policy(behavior_id, trainer.create_policy(behavior_id, spec))
+    return trainer
 
 
 def synthetic_buffer(

@@ -28,6 +28,8 @@ EXPECTED_STATS_BY_ALGORITHM = {
     "on-policy": {
         "Losses/Policy Loss",
         "Losses/Value Loss",
+        "Policy/Approx KL",
+        "Policy/Clip Fraction",
         "Policy/Learning Rate",
         "Policy/Epsilon",
         "Policy/Beta",
@@ -37,7 +39,8 @@ EXPECTED_STATS_BY_ALGORITHM = {
         "Losses/Q1 Loss",
         "Losses/Q2 Loss",
         "Losses/Entropy Coefficient Loss",
-        "Policy/Entropy Coefficient",
+        "Policy/Continuous Entropy Coeff",
+        "Policy/Extrinsic Q Value",
         "Policy/Learning Rate",
     },
 }

@@ -1,20 +1,44 @@
-"""The loss of {{ cookiecutter.trainer_class_name }}: soft actor-critic with twin Q networks.
+"""The loss of {{ cookiecutter.trainer_class_name }}: soft actor-critic with twin Q networks and target Q networks.
 
-``update`` is the whole learning rule, one sampled minibatch at a time:
+This is the SAC of Haarnoja et al. 2018, "Soft Actor-Critic Algorithms and
+Applications" (arXiv:1812.05905): twin Q networks, soft-updated *target Q
+networks* and an automatically tuned temperature. ML-Agents' built-in ``sac``
+is the earlier *value-network* SAC (arXiv:1801.01290): it learns V(s) and a
+target V instead of target Q networks. Discrete action branches follow
+Christodoulou 2019, "Soft Actor-Critic for Discrete Action Settings"
+(arXiv:1910.07207): the Q networks output one value per action of each branch,
+and expectations over pi(.|s) are computed exactly instead of sampled.
 
-    y       = r + gamma * (1 - done) * (min_i Q'_i(s', a') - alpha * log pi(a'|s')),  a' ~ pi(s')
-    L_Q     = 0.5 * (Q_1(s, a) - y)^2 + 0.5 * (Q_2(s, a) - y)^2
-    L_pi    = alpha * log pi(a~|s) - min_i Q_i(s, a~),                              a~ ~ pi(s)
-    L_alpha = -log(alpha) * (log pi(a~|s) + target_entropy)
+``update`` is the whole learning rule, one sampled minibatch at a time. With a
+continuous part c and discrete branches b = 1..B of the action,
 
-The targets Q'_i follow Q_i softly: Q' <- tau * Q + (1 - tau) * Q'.
+    Q(s, c, d)    = mean_b Q_b(s, c)[d_b]                 (B = 0: one output)
+    V'(s')        = E_{c', d' ~ pi(s')} [min_i Q'_i(s', c', d')] + alpha_c H_c + sum_b alpha_b H_b
+    y_k           = r_k + gamma_k * (1 - done * use_done_k) * V'_k(s')     per reward signal k
+    L_Q           = 0.5 * (Q_1(s, a) - y)^2 + 0.5 * (Q_2(s, a) - y)^2
+    L_pi          = E_s[ -E_{c~, d ~ pi(s)} [min_i Q_i(s, c~, d)] - alpha_c H_c - sum_b alpha_b H_b ]
+    L_alpha       = log(alpha) * (H - H_target)            per entropy term
+
+where H_c = -log pi(c~|s) for a reparameterized sample c~, H_b is branch b's
+exact entropy, and the targets follow softly: Q' <- tau * Q + (1 - tau) * Q'.
+``use_done_k`` is 0 for reward signals that ignore episode ends (curiosity,
+RND), so their values bootstrap across ``done`` as ML-Agents' built-ins do.
+
+Differences from the built-in ``sac``, on purpose: target Q networks instead of
+a value network; ``min`` of both Q networks in the policy loss (the built-in
+uses Q1 alone); the joint entropy ``sum_b`` over branches (the built-in
+averages over branches); and a' at s' is drawn without the action mask of s'
+(the replay buffer stores masks only for s). Shared with it: the per-branch
+temperatures, the target entropies below, and zero initial memories for the
+recurrent Q networks.
+
 Change the algorithm here: edit the loss terms in ``update``, or add networks in
 ``__init__`` (register them in ``get_modules`` so checkpoints include them).
 """
 
 import copy
 import math
-from typing import cast
+from typing import NamedTuple, cast
 
 from mlagents.torch_utils import default_device, torch
 from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
@@ -28,9 +52,24 @@ from mlagents.trainers.trajectory import ObsUtil
 
 from .settings import {{ cookiecutter.trainer_class_name }}Settings
 
+# Target entropies, as in ML-Agents' built-in SAC: -|c| for the continuous part
+# (Haarnoja et al.), and 0.2 * log(n_b) per discrete branch (about the entropy
+# of an epsilon-greedy policy with epsilon 0.05).
+CONTINUOUS_TARGET_ENTROPY_SCALE = 1.0
+DISCRETE_TARGET_ENTROPY_SCALE = 0.2
+
+
+class PolicySample(NamedTuple):
+    """What the actor says at a batch of states, for the losses."""
+
+    continuous: torch.Tensor | None  # c ~ pi(.|s), reparameterized; None without c
+    continuous_log_prob: torch.Tensor  # log pi(c|s), summed over dimensions
+    branch_probs: list[torch.Tensor]  # pi_b(.|s) for every branch b
+    branch_log_probs: list[torch.Tensor]  # log pi_b(.|s) for every branch b
+
 
 class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
-    """Owns the twin Q networks, their targets, the temperature and three Adams."""
+    """Owns the twin Q networks, their targets, the temperatures and three Adams."""
 
     def __init__(self, policy: TorchPolicy, trainer_settings: TrainerSettings) -> None:
         super().__init__(policy, trainer_settings)
@@ -40,28 +79,47 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         )
         hp = self.hyperparameters
         spec = policy.behavior_spec
+        self.action_spec = spec.action_spec
+        self.branches = list(self.action_spec.discrete_branches)
         self.stream_names = list(self.reward_signals)
         self.gammas = {
             name: signal.gamma for name, signal in self.reward_signals.items()
         }
-        action_size = spec.action_spec.continuous_size
+        # 0 where a signal ignores episode ends: its backup never cuts at done.
+        self.use_dones = {
+            name: float(not signal.ignore_done)
+            for name, signal in self.reward_signals.items()
+        }
 
-        # Q(s, a): one output per reward signal, with the action fed to the body.
+        # Q(s, c): one output per discrete action of every branch (one output
+        # without branches), with the continuous action fed to the body.
         def q_network() -> ValueNetwork:
             return ValueNetwork(
                 self.stream_names,
                 spec.observation_specs,
                 policy.network_settings,
-                encoded_act_size=action_size,
+                encoded_act_size=self.action_spec.continuous_size,
+                outputs_per_stream=max(sum(self.branches), 1),
             )
 
         self.q1, self.q2 = q_network(), q_network()
         self.target_q1, self.target_q2 = copy.deepcopy(self.q1), copy.deepcopy(self.q2)
         for target in (self.target_q1, self.target_q2):
             target.requires_grad_(False)
-        # Learn log(alpha) so alpha stays positive; aim for entropy -|A|.
-        self.log_alpha = torch.nn.Parameter(torch.tensor(math.log(hp.init_entcoef)))
-        self.target_entropy = -float(action_size)
+
+        # Learn log(alpha) so alpha stays positive: one for the continuous part,
+        # one per discrete branch.
+        log_init = math.log(hp.init_entcoef)
+        self.log_alpha_continuous = torch.nn.Parameter(torch.tensor(log_init))
+        self.log_alpha_discrete = torch.nn.Parameter(
+            torch.full((len(self.branches),), log_init)
+        )
+        self.target_entropy_continuous = (
+            -CONTINUOUS_TARGET_ENTROPY_SCALE * self.action_spec.continuous_size
+        )
+        self.target_entropy_discrete = [
+            DISCRETE_TARGET_ENTROPY_SCALE * math.log(n) for n in self.branches
+        ]
         self.tau = hp.tau
 
         self.learning_rate = ModelUtils.DecayedValue(
@@ -71,13 +129,18 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             trainer_settings.max_steps,
         )
         q_params = list(self.q1.parameters()) + list(self.q2.parameters())
+        for module in (self.q1, self.q2, self.target_q1, self.target_q2):
+            module.to(default_device())
+        self.temperatures = torch.nn.ParameterList(
+            [self.log_alpha_continuous, self.log_alpha_discrete]
+        ).to(default_device())
         self.q_optimizer = torch.optim.Adam(q_params, lr=hp.learning_rate)
         self.policy_optimizer = torch.optim.Adam(
             self.policy.actor.parameters(), lr=hp.learning_rate
         )
-        self.alpha_optimizer = torch.optim.Adam([self.log_alpha], lr=hp.learning_rate)
-        for module in (self.q1, self.q2, self.target_q1, self.target_q2):
-            module.to(default_device())
+        self.alpha_optimizer = torch.optim.Adam(
+            [self.log_alpha_continuous, self.log_alpha_discrete], lr=hp.learning_rate
+        )
 
     @property
     def critic(self) -> ValueNetwork:
@@ -87,75 +150,236 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
     def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of SAC on a sampled minibatch; returns the stats."""
         lr = self.learning_rate.get_value(self.policy.get_current_step())
+        seq_len = self.policy.sequence_length
         n_obs = len(self.policy.behavior_spec.observation_specs)
         obs = [ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer(batch, n_obs)]
         next_obs = [
             ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer_next(batch, n_obs)
         ]
-        actions = AgentAction.from_buffer(batch).continuous_tensor
+        actions = AgentAction.from_buffer(batch)
+        action_masks = ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK])
         dones = ModelUtils.list_to_tensor(batch[BufferKey.DONE])
         masks = ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool)
-        alpha = self.log_alpha.exp().detach()
+        # Recurrent actor: its memory at each sequence start, and one step later
+        # (the memory at the first s'). The Q networks start from zero memories.
+        # Masks of s' are not stored, so a' ~ pi(s') may use any action.
+        memories = _sequence_starts(batch, BufferKey.MEMORY, seq_len)
+        next_memories = self._memories_after_first_step(
+            obs, action_masks, memories, seq_len
+        )
+        q_memories = self._zero_q_memories(num_sequences, memories)
+        alpha_c = self.log_alpha_continuous.exp().detach()
+        alpha_d = self.log_alpha_discrete.exp().detach()
         # The Q networks normalize observations with the actor's running statistics.
         for q in (self.q1, self.q2, self.target_q1, self.target_q2):
             q.network_body.copy_normalization(self.policy.actor.network_body)
 
         # Soft Bellman target y, from the target networks and a fresh a' ~ pi(s').
         with torch.no_grad():
-            next_actions, next_log_prob = self._sample_actions(next_obs)
-            target_q1, _ = self.target_q1(next_obs, actions=next_actions)
-            target_q2, _ = self.target_q2(next_obs, actions=next_actions)
-        q1, _ = self.q1(obs, actions=actions)
-        q2, _ = self.q2(obs, actions=actions)
+            all_allowed = torch.ones_like(action_masks)
+            next_pi = self._policy_sample(next_obs, all_allowed, next_memories, seq_len)
+            target_q1, _ = self.target_q1(
+                next_obs, next_pi.continuous, q_memories, seq_len
+            )
+            target_q2, _ = self.target_q2(
+                next_obs, next_pi.continuous, q_memories, seq_len
+            )
+            next_entropy_bonus = self._entropy_bonus(next_pi, alpha_c, alpha_d)
+        taken_c = (
+            actions.continuous_tensor if self.action_spec.continuous_size else None
+        )
+        q1, _ = self.q1(obs, taken_c, q_memories, seq_len)
+        q2, _ = self.q2(obs, taken_c, q_memories, seq_len)
         q1_losses, q2_losses = [], []
+        q_value_stats: dict[str, float] = {}
         for name in self.stream_names:
             reward = ModelUtils.list_to_tensor(
                 batch[RewardSignalUtil.rewards_key(name)]
             )
             next_value = (
-                torch.min(target_q1[name], target_q2[name]) - alpha * next_log_prob
+                torch.min(
+                    self._expected_q(target_q1[name], next_pi),
+                    self._expected_q(target_q2[name], next_pi),
+                )
+                + next_entropy_bonus
             )
-            y = reward + self.gammas[name] * (1.0 - dones) * next_value
-            q1_losses.append(0.5 * ModelUtils.masked_mean((q1[name] - y) ** 2, masks))
-            q2_losses.append(0.5 * ModelUtils.masked_mean((q2[name] - y) ** 2, masks))
+            y = soft_q_target(
+                reward, next_value, dones, self.gammas[name], self.use_dones[name]
+            )
+            q1_taken = self._q_of_taken(q1[name], actions.discrete_tensor)
+            q2_taken = self._q_of_taken(q2[name], actions.discrete_tensor)
+            q1_losses.append(0.5 * ModelUtils.masked_mean((q1_taken - y) ** 2, masks))
+            q2_losses.append(0.5 * ModelUtils.masked_mean((q2_taken - y) ** 2, masks))
+            signal_name = self.reward_signals[name].name.capitalize()
+            q_value_stats[f"Policy/{signal_name} Q Value"] = ModelUtils.masked_mean(
+                q1_taken.detach(), masks
+            ).item()
         q1_loss = torch.stack(q1_losses).mean()
         q2_loss = torch.stack(q2_losses).mean()
         self._step(self.q_optimizer, q1_loss + q2_loss, lr)
 
-        # Policy: maximize min Q of a reparameterized action, plus alpha * entropy.
-        new_actions, log_prob = self._sample_actions(obs)
-        q1_new, _ = self.q1(obs, actions=new_actions)
-        q2_new, _ = self.q2(obs, actions=new_actions)
-        min_q_new = torch.stack(
-            [torch.min(q1_new[name], q2_new[name]) for name in self.stream_names]
+        # Policy: maximize E_pi[min Q] plus the entropy bonus; c~ is
+        # reparameterized, discrete expectations are exact.
+        pi = self._policy_sample(obs, action_masks, memories, seq_len)
+        q1_pi, _ = self.q1(obs, pi.continuous, q_memories, seq_len)
+        q2_pi, _ = self.q2(obs, pi.continuous, q_memories, seq_len)
+        min_q_pi = torch.stack(
+            [
+                torch.min(
+                    self._expected_q(q1_pi[name], pi),
+                    self._expected_q(q2_pi[name], pi),
+                )
+                for name in self.stream_names
+            ]
         ).mean(dim=0)
-        policy_loss = ModelUtils.masked_mean(alpha * log_prob - min_q_new, masks)
+        entropy_bonus = self._entropy_bonus(pi, alpha_c, alpha_d)
+        policy_loss = -ModelUtils.masked_mean(min_q_pi + entropy_bonus, masks)
         self._step(self.policy_optimizer, policy_loss, lr)
 
-        # Temperature: raise alpha when entropy is below target, lower it above.
-        alpha_loss = -ModelUtils.masked_mean(
-            self.log_alpha * (log_prob.detach() + self.target_entropy), masks
-        )
+        # Temperatures: raise alpha when entropy is below target, lower it above.
+        alpha_loss = self.temperature_loss(pi, masks)
         self._step(self.alpha_optimizer, alpha_loss, lr)
 
-        ModelUtils.soft_update(self.q1, self.target_q1, self.tau)
-        ModelUtils.soft_update(self.q2, self.target_q2, self.tau)
-        return {
+        self.update_targets()
+        stats = {
             "Losses/Policy Loss": policy_loss.item(),
             "Losses/Q1 Loss": q1_loss.item(),
             "Losses/Q2 Loss": q2_loss.item(),
             "Losses/Entropy Coefficient Loss": alpha_loss.item(),
-            "Policy/Entropy Coefficient": self.log_alpha.exp().item(),
             "Policy/Learning Rate": lr,
+            **q_value_stats,
         }
+        if self.action_spec.continuous_size > 0:
+            stats["Policy/Continuous Entropy Coeff"] = (
+                self.log_alpha_continuous.exp().item()
+            )
+        if self.branches:
+            stats["Policy/Discrete Entropy Coeff"] = (
+                self.log_alpha_discrete.exp().mean().item()
+            )
+        return stats
 
-    def _sample_actions(
-        self, obs: list[torch.Tensor]
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """a ~ pi(.|s), differentiable in pi's parameters, and log pi(a|s) per sample."""
-        action, stats, _ = self.policy.actor.get_action_and_stats(obs)
-        log_prob = stats["log_probs"].continuous_tensor.sum(dim=1)
-        return action.continuous_tensor, log_prob
+    def update_targets(self) -> None:
+        """Polyak averaging: Q'_i <- tau * Q_i + (1 - tau) * Q'_i."""
+        ModelUtils.soft_update(self.q1, self.target_q1, self.tau)
+        ModelUtils.soft_update(self.q2, self.target_q2, self.tau)
+
+    def _policy_sample(
+        self,
+        obs: list[torch.Tensor],
+        action_masks: torch.Tensor,
+        memories: torch.Tensor | None,
+        sequence_length: int,
+    ) -> PolicySample:
+        """Run the actor: a reparameterized c ~ pi(.|s) and every branch's distribution."""
+        action, run_out, _ = self.policy.actor.get_action_and_stats(
+            obs,
+            masks=action_masks,
+            memories=memories,
+            sequence_length=sequence_length,
+        )
+        log_probs = run_out["log_probs"]
+        if self.action_spec.continuous_size > 0:
+            continuous = action.continuous_tensor
+            continuous_log_prob = log_probs.continuous_tensor.sum(dim=1)
+        else:
+            continuous = None
+            continuous_log_prob = obs[0].new_zeros(obs[0].shape[0])
+        branch_log_probs = (
+            ModelUtils.break_into_branches(log_probs.all_discrete_tensor, self.branches)
+            if self.branches
+            else []
+        )
+        return PolicySample(
+            continuous,
+            continuous_log_prob,
+            [lp.exp() for lp in branch_log_probs],
+            branch_log_probs,
+        )
+
+    def _expected_q(self, q: torch.Tensor, pi: PolicySample) -> torch.Tensor:
+        """E_{d ~ pi}[Q(s, c, d)] = mean_b sum_a pi_b(a|s) Q_b(s, c)[a] (Q itself without branches)."""
+        if not self.branches:
+            return q
+        per_branch = ModelUtils.break_into_branches(q, self.branches)
+        return torch.stack(
+            [
+                (p * q_b).sum(dim=1)
+                for p, q_b in zip(pi.branch_probs, per_branch, strict=True)
+            ]
+        ).mean(dim=0)
+
+    def _q_of_taken(self, q: torch.Tensor, discrete: torch.Tensor) -> torch.Tensor:
+        """Q(s, c, d) for the stored discrete actions d: mean_b Q_b(s, c)[d_b]."""
+        if not self.branches:
+            return q
+        per_branch = ModelUtils.break_into_branches(q, self.branches)
+        return torch.stack(
+            [
+                q_b.gather(1, discrete[:, b : b + 1].long()).squeeze(1)
+                for b, q_b in enumerate(per_branch)
+            ]
+        ).mean(dim=0)
+
+    def _entropy_bonus(
+        self, pi: PolicySample, alpha_c: torch.Tensor, alpha_d: torch.Tensor
+    ) -> torch.Tensor:
+        """alpha_c * H_c + sum_b alpha_b * H_b, per sample."""
+        bonus = -alpha_c * pi.continuous_log_prob
+        for b, (p, log_p) in enumerate(
+            zip(pi.branch_probs, pi.branch_log_probs, strict=True)
+        ):
+            bonus = bonus - alpha_d[b] * (p * log_p).sum(dim=1)
+        return bonus
+
+    def temperature_loss(self, pi: PolicySample, masks: torch.Tensor) -> torch.Tensor:
+        """L_alpha = log(alpha) * (H - H_target), for each temperature."""
+        loss = self.log_alpha_continuous.new_zeros(())
+        if self.action_spec.continuous_size > 0:
+            entropy = -pi.continuous_log_prob.detach()
+            loss = loss + ModelUtils.masked_mean(
+                self.log_alpha_continuous * (entropy - self.target_entropy_continuous),
+                masks,
+            )
+        for b, (p, log_p) in enumerate(
+            zip(pi.branch_probs, pi.branch_log_probs, strict=True)
+        ):
+            entropy = -(p * log_p).sum(dim=1).detach()
+            loss = loss + ModelUtils.masked_mean(
+                self.log_alpha_discrete[b]
+                * (entropy - self.target_entropy_discrete[b]),
+                masks,
+            )
+        return loss
+
+    def _memories_after_first_step(
+        self,
+        obs: list[torch.Tensor],
+        action_masks: torch.Tensor,
+        memories: torch.Tensor | None,
+        sequence_length: int,
+    ) -> torch.Tensor | None:
+        """The actor's memory at the first s' of each sequence: one step from its start."""
+        if memories is None:
+            return None
+        first_obs = [o[::sequence_length] for o in obs]
+        with torch.no_grad():
+            _, _, next_memories = self.policy.actor.get_action_and_stats(
+                first_obs,
+                masks=action_masks[::sequence_length],
+                memories=memories,
+                sequence_length=1,
+            )
+        return next_memories
+
+    def _zero_q_memories(
+        self, num_sequences: int, actor_memories: torch.Tensor | None
+    ) -> torch.Tensor | None:
+        """Recurrent Q networks start every sequence from zeros, as in the built-in SAC."""
+        if actor_memories is None:
+            return None
+        n = actor_memories.shape[1]
+        return torch.zeros(1, n, self.q1.memory_size, device=actor_memories.device)
 
     def _step(
         self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, lr: float
@@ -172,7 +396,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             "Optimizer:q2": self.q2,
             "Optimizer:target_q1": self.target_q1,
             "Optimizer:target_q2": self.target_q2,
-            "Optimizer:log_alpha": torch.nn.ParameterList([self.log_alpha]),
+            "Optimizer:log_alpha": self.temperatures,
             "Optimizer:q_optimizer": self.q_optimizer,  # type: ignore[dict-item]
             "Optimizer:policy_optimizer": self.policy_optimizer,  # type: ignore[dict-item]
             "Optimizer:alpha_optimizer": self.alpha_optimizer,  # type: ignore[dict-item]
@@ -180,3 +404,30 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         for reward_provider in self.reward_signals.values():
             modules.update(reward_provider.get_modules())
         return modules
+
+
+def soft_q_target(
+    reward: torch.Tensor,
+    next_value: torch.Tensor,
+    done: torch.Tensor,
+    gamma: float,
+    use_done: float,
+) -> torch.Tensor:
+    """The soft Bellman backup of Haarnoja et al. 2018 (arXiv:1812.05905, eqs. 2-3).
+
+    y = r + gamma * (1 - done * use_done) * V'(s'): the value at s' counts
+    unless the episode ended there and the signal respects episode ends
+    (``use_done`` 1; curiosity and RND ignore them, ``use_done`` 0).
+    """
+    return reward + gamma * (1.0 - use_done * done) * next_value
+
+
+def _sequence_starts(
+    batch: AgentBuffer, key: BufferKey, sequence_length: int
+) -> torch.Tensor | None:
+    """Recurrent memories at the start of each sequence (None without memory)."""
+    memories: list[torch.Tensor] = [
+        ModelUtils.list_to_tensor(batch[key][i])
+        for i in range(0, len(batch[key]), sequence_length)
+    ]
+    return torch.stack(memories).unsqueeze(0) if memories else None

@@ -19,8 +19,8 @@ from typing import Any, cast
 import numpy as np
 from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.buffer import BufferKey
-from mlagents.trainers.exception import TrainerConfigError
 from mlagents.trainers.model_saver.model_saver import BaseModelSaver
+from mlagents.trainers.policy import Policy
 from mlagents.trainers.policy.torch_policy import TorchPolicy
 from mlagents.trainers.settings import TrainerSettings
 from mlagents.trainers.torch_entities.networks import SimpleActor
@@ -67,17 +67,7 @@ class {{ cookiecutter.trainer_class_name }}(OffPolicyTrainer):
     def create_policy(
         self, parsed_behavior_id: BehaviorIdentifiers, behavior_spec: BehaviorSpec
     ) -> TorchPolicy:
-        """The acting network: a Gaussian whose samples are squashed by tanh."""
-        if behavior_spec.action_spec.discrete_size > 0:
-            raise TrainerConfigError(
-                f"{TRAINER_NAME} handles continuous actions only; behavior "
-                f"{parsed_behavior_id.behavior_id} has discrete branches."
-            )
-        if self.trainer_settings.network_settings.memory is not None:
-            raise TrainerConfigError(
-                f"{TRAINER_NAME} does not support recurrent networks; remove "
-                "network_settings.memory from the config."
-            )
+        """The acting network: tanh-squashed Gaussians and/or one categorical per branch."""
         actor_kwargs: dict[str, Any] = {"conditional_sigma": True, "tanh_squash": True}
         policy = TorchPolicy(
             self.seed,
@@ -128,6 +118,13 @@ class {{ cookiecutter.trainer_class_name }}(OffPolicyTrainer):
 
         if trajectory.done_reached:
             self._update_end_episode_stats(agent_id, self.optimizer)
+
+    def get_policy(self, name_behavior_id: str) -> Policy:
+        """The one policy this trainer learns, whatever behavior id asks.
+
+        ML-Agents' GhostTrainer (self-play) asks with the ids of every team.
+        """
+        return self.policy
 
     @staticmethod
     def get_settings_type() -> type[{{ cookiecutter.trainer_class_name }}Settings]:

@@ -4,7 +4,11 @@
 
     L = L_clip + 0.5 * L_value - beta * H[pi]
 
-with the decaying learning rate, clip range epsilon and entropy weight beta.
+where L_clip is ``clipped_surrogate_loss`` with one probability ratio per
+action dimension, like ML-Agents' built-in PPO (see the comment in ``update``),
+L_value the squared error of each reward signal's value, and H the policy's
+entropy; the learning rate, clip range epsilon and entropy weight beta decay
+over ``max_steps``.
 
 Change the algorithm here: edit the loss terms in ``update``, or add networks
 in ``__init__`` (register them in ``get_modules`` so checkpoints include them).
@@ -101,14 +105,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             sequence_length=seq_len,
         )
 
-        # Clipped surrogate: ratio r = pi(a|s) / pi_old(a|s),
-        # L_clip = -E[min(r * A, clip(r, 1 - eps, 1 + eps) * A)].
-        ratio = torch.exp(log_probs - old_log_probs)
-        surrogate = torch.min(
-            ratio * advantages,
-            torch.clamp(ratio, 1.0 - epsilon, 1.0 + epsilon) * advantages,
-        )
-        policy_loss = -ModelUtils.masked_mean(surrogate, masks)
+        # One probability ratio per action dimension j (each continuous dimension
+        # and each discrete branch), as ML-Agents' built-in PPO computes it:
+        # r_j = pi_j(a_j|s) / pi_old_j(a_j|s). (The paper's joint ratio would be
+        # the product over j, exp(sum_j log r_j).)
+        log_ratio = log_probs - old_log_probs
+        policy_loss = clipped_surrogate_loss(log_ratio, advantages, epsilon, masks)
 
         # Value loss per reward signal: (G_t - V(s_t))^2. (ML-Agents' PPO also clips
         # V around the old estimate, but in mlagents 1.1.0 the old-value and return
@@ -132,8 +134,17 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
+        # Diagnostics: approx KL(pi_old || pi) ~ E[(r - 1) - log r] (Schulman's
+        # low-variance estimator, as in CleanRL), and the share of clipped ratios.
+        with torch.no_grad():
+            ratio = torch.exp(log_ratio)
+            approx_kl = ModelUtils.masked_mean((ratio - 1) - log_ratio, masks)
+            clipped = ((ratio - 1.0).abs() > epsilon).float()
+            clip_fraction = ModelUtils.masked_mean(clipped, masks)
         return {
             "Losses/Policy Loss": policy_loss.item(),
+            "Policy/Approx KL": approx_kl.item(),
+            "Policy/Clip Fraction": clip_fraction.item(),
             "Losses/Value Loss": value_loss.item(),
             "Policy/Learning Rate": lr,
             "Policy/Epsilon": epsilon,
@@ -149,6 +160,25 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         for reward_provider in self.reward_signals.values():
             modules.update(reward_provider.get_modules())
         return modules
+
+
+def clipped_surrogate_loss(
+    log_ratio: torch.Tensor,
+    advantages: torch.Tensor,
+    epsilon: float,
+    masks: torch.Tensor,
+) -> torch.Tensor:
+    """PPO's clipped surrogate (Schulman et al. 2017, eq. 7), as a loss to minimize.
+
+    L_clip = -E[min(r * A, clip(r, 1 - epsilon, 1 + epsilon) * A)], r = exp(log_ratio),
+    averaged over the unmasked steps and over the ratio's columns.
+    """
+    ratio = torch.exp(log_ratio)
+    surrogate = torch.min(
+        ratio * advantages,
+        torch.clamp(ratio, 1.0 - epsilon, 1.0 + epsilon) * advantages,
+    )
+    return -ModelUtils.masked_mean(surrogate, masks)
 
 
 def _sequence_starts(

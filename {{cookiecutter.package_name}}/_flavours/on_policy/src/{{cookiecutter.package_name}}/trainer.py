@@ -20,6 +20,7 @@ import numpy as np
 from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
 from mlagents.trainers.model_saver.model_saver import BaseModelSaver
+from mlagents.trainers.policy import Policy
 from mlagents.trainers.policy.torch_policy import TorchPolicy
 from mlagents.trainers.settings import TrainerSettings
 from mlagents.trainers.torch_entities.networks import SharedActorCritic, SimpleActor
@@ -194,6 +195,13 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
                 self._stats_reporter.add_stat(stat_name, value)
         self._clear_update_buffer()
         return True
+
+    def get_policy(self, name_behavior_id: str) -> Policy:
+        """The one policy this trainer learns, whatever behavior id asks.
+
+        ML-Agents' GhostTrainer (self-play) asks with the ids of every team.
+        """
+        return self.policy
 
     @staticmethod
     def get_settings_type() -> type[{{ cookiecutter.trainer_class_name }}Settings]:

@@ -1,0 +1,76 @@
+"""How this flavour's battery trains: its hyperparameters and each task's step budget.
+
+``test_battery.py`` trains every task with these settings, and the template
+proves the budgets honest by training ML-Agents' built-in twin (``BUILTIN_TWIN``)
+on the very same settings. The settings are small on purpose (one 32-unit
+layer, a short warm-up, frequent target updates) so each task trains in
+seconds on two cores. If a change of yours learns more slowly by design, raise
+its budget here, in one place.
+"""
+
+from typing import Any
+
+BUILTIN_TWIN = "sac"
+
+SETTINGS: dict[str, Any] = {
+    "hyperparameters": {
+        "batch_size": 64,
+        "buffer_size": 5000,
+        "buffer_init_steps": 200,
+        "learning_rate": 3.0e-3,
+        "learning_rate_schedule": "constant",
+        "tau": 0.01,
+        "steps_per_update": 2,
+        "init_entcoef": 0.1,
+    },
+    "network_settings": {"hidden_units": 32, "num_layers": 1},
+    "reward_signals": {
+        "extrinsic": {"gamma": 0.9, "strength": 1.0},
+    },
+    "time_horizon": 10,
+    "summary_freq": 1000,
+}
+
+# Steps each task may take before it must be solved: two to three times what
+# the slower of this trainer and ML-Agents' sac needed on the template's CI.
+STEPS: dict[str, int] = {
+    "goal-1d-continuous": 1500,
+    "goal-1d-discrete": 1500,
+    "goal-2d-discrete": 3000,
+    "goal-2d-hybrid": 8000,
+    "visual": 1500,
+    "memory": 3000,
+    "entities": 1500,
+    "goal-signal": 1500,
+    "self-play": 6000,
+    "corridor": 16000,
+    "gail": 8000,
+    "behavioral-cloning": 1000,
+    "several-behaviors": 6000,
+    "num-envs": 2000,
+}
+
+# The intrinsic reward signals the corridor task (sparse reward) is solved with.
+# SAC's temperature makes the policy nearly deterministic within a few thousand
+# steps, so the novelty bonus must be strong (strength 1) and slow to fade (a
+# small learning rate). Curiosity is left out: with SAC it found the corridor's
+# end by 4,300 steps and then lost it again (final mean 0 at 16,000 steps).
+INTRINSIC: dict[str, dict[str, Any]] = {
+    "rnd": {"gamma": 0.99, "strength": 1.0, "learning_rate": 3.0e-4},
+}
+
+# Tasks ML-Agents' built-in twin does not solve with these settings and budgets.
+# Its runs are expected to fail (strictly: a pass is reported as an error, so
+# this table stays true when mlagents changes). Ours must still solve them.
+BUILTIN_FAILS: dict[str, str] = {
+    "goal-2d-discrete": (
+        "sac 1.1.0 dithers between two discrete branches: below 0.15 here, "
+        "below 0.4 with four times the budget"
+    ),
+    "gail": "sac 1.1.0 with GAIL never reaches the corridor's end in this budget",
+    "rnd": "sac 1.1.0 with the same RND signal never reaches the corridor's end",
+    "visual-resnet": (
+        "sac 1.1.0 with the resnet encoder stays near 0.4 here, and with twice "
+        "the budget"
+    ),
+}
