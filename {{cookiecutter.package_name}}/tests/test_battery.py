@@ -280,13 +280,17 @@ def test_behavioral_cloning(trainer_type: str, goal_demo: Path) -> None:
 
 
 def test_several_behaviors_many_agents_threaded(trainer_type: str) -> None:
-    """Two behaviors of 8 agents each in one run, each trainer on its own thread."""
+    """Two behaviors of 8 agents each in one run, each trainer on its own thread.
+
+    ``threaded`` makes a run depend on thread timing, so these are the easy 1-D
+    tasks with a wide margin: what is tested is the plumbing, not the learning.
+    """
     tasks = [
         GoalTask(actions="continuous", n_agents=8, behavior_name="Slide"),
-        GoalTask(dims=2, actions="discrete", n_agents=8, behavior_name="Walk"),
+        GoalTask(actions="discrete", n_agents=8, behavior_name="Step"),
     ]
     settings = behavior("several-behaviors", threaded=True)
-    run(SeveralBehaviors(tasks), trainer_type, {"Slide": settings, "Walk": settings})
+    run(SeveralBehaviors(tasks), trainer_type, {"Slide": settings, "Step": settings})
     for task in tasks:
         solved = steps_to(task.episode_returns, task.episode_end_steps, SOLVED)
         assert solved is not None, (task.behavior_name, task.episode_returns[-50:])

@@ -46,7 +46,7 @@ STEPS: dict[str, int] = {
     "corridor": 16000,
     "gail": 8000,
     "behavioral-cloning": 1000,
-    "several-behaviors": 6000,
+    "several-behaviors": 3000,
     "num-envs": 2000,
 }
 
