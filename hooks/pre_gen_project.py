@@ -766,6 +766,7 @@ RESERVED = json.loads(r"""{% raw %}
   "EXPECTED_STATS_BY_ALGORITHM": "defined in test_update.py",
   "EXTRINSIC_ONLY": "defined in test_maths.py",
   "EncoderType": "imported in test_battery.py from mlagents.trainers.settings",
+  "EndWhenSolved": "defined in harness.py",
   "EngineConfiguration": "defined in side_channels.py",
   "EngineConfigurationChannel": "imported in side_channels.py from mlagents_envs.side_channel.engine_configuration_channel",
   "EnvironmentCommand": "imported in mlagents_internals.py from mlagents.trainers.subprocess_env_manager",

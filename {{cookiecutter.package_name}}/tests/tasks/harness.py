@@ -4,7 +4,9 @@ The config goes through ``RunOptions.from_dict`` (the parser ``mlagents-learn``
 uses), then ``TrainerFactory`` and ``TrainerController`` run it against the
 task with a ``SimpleEnvManager`` (one process) or a ``SubprocessEnvManager``
 (``num_envs`` > 1), as ``mlagents-learn`` does. Self-play, several behaviors,
-``threaded`` and ``init_path`` all take ML-Agents' usual paths.
+``threaded`` and ``init_path`` all take ML-Agents' usual paths. A run may end
+as soon as its task is solved (``stop_at``), the way a Unity build that quits
+ends one: ML-Agents stops and saves the models.
 """
 
 import copy
@@ -23,7 +25,14 @@ from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
 from mlagents.trainers.subprocess_env_manager import SubprocessEnvManager
 from mlagents.trainers.trainer import TrainerFactory
 from mlagents.trainers.trainer_controller import TrainerController
-from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.base_env import (
+    ActionTuple,
+    BaseEnv,
+    BehaviorMapping,
+    DecisionSteps,
+    TerminalSteps,
+)
+from mlagents_envs.exception import UnityCommunicatorStoppedException
 from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
@@ -107,14 +116,17 @@ def train(
     params: EnvironmentParametersChannel | None = None,
     resume: bool = False,
     writers: Sequence[StatsWriter] = (),
+    stop_at: float | None = None,
 ) -> Result:
-    """Train until every behavior reaches its ``max_steps``.
+    """Train until every behavior reaches its ``max_steps``, or the task is solved.
 
     ``env`` is a task, or (for ``num_envs`` > 1) a picklable factory
     ``(worker_id, side_channels) -> task`` run in subprocesses. ``params`` is
     the environment-parameters channel a task was given, through which
     curriculum and ``environment_parameters`` reach it; ``writers`` get every
-    stat, beside the returned ``Result.log``.
+    stat, beside the returned ``Result.log``. With ``stop_at``, a run on a
+    task that records its episodes (an ``AgentTask``) ends once 50 consecutive
+    episodes average above ``stop_at``.
     """
     if isinstance(config, RunOptions):
         options = config
@@ -145,8 +157,11 @@ def train(
         )
         if isinstance(env, BaseEnv):
             channel = params or EnvironmentParametersChannel()
+            task = env
+            if stop_at is not None and hasattr(env, "episode_returns"):
+                task = EndWhenSolved(env, stop_at)
             manager: SimpleEnvManager | SubprocessEnvManager = SimpleEnvManager(
-                env, channel
+                task, channel
             )
         else:
             manager = SubprocessEnvManager(env, options, num_envs)
@@ -159,3 +174,50 @@ def train(
     returns = list(getattr(env, "episode_returns", []))
     end_steps = list(getattr(env, "episode_end_steps", []))
     return Result(returns, end_steps, log, out)
+
+
+class EndWhenSolved(BaseEnv):
+    """A task that quits, as a Unity build would, once it is solved.
+
+    ``TrainerController`` treats ``UnityCommunicatorStoppedException`` as the
+    environment going away: it stops training and saves the models. Solved
+    means what ``steps_to`` means: ``episodes`` consecutive returns average
+    above ``threshold``.
+    """
+
+    def __init__(self, task: Any, threshold: float, episodes: int = 50) -> None:
+        self.task = task
+        self.threshold = threshold
+        self.episodes = episodes
+        self._episodes_seen = 0
+
+    def step(self) -> None:
+        self.task.step()
+        returns = self.task.episode_returns
+        if len(returns) == self._episodes_seen:
+            return
+        self._episodes_seen = len(returns)
+        ends = self.task.episode_end_steps
+        if steps_to(returns, ends, self.threshold, self.episodes) is not None:
+            raise UnityCommunicatorStoppedException("the task is solved")
+
+    def reset(self) -> None:
+        self.task.reset()
+
+    def close(self) -> None:
+        self.task.close()
+
+    @property
+    def behavior_specs(self) -> BehaviorMapping:
+        return self.task.behavior_specs
+
+    def set_actions(self, behavior_name: str, action: ActionTuple) -> None:
+        self.task.set_actions(behavior_name, action)
+
+    def set_action_for_agent(
+        self, behavior_name: str, agent_id: int, action: ActionTuple
+    ) -> None:
+        self.task.set_action_for_agent(behavior_name, agent_id, action)
+
+    def get_steps(self, behavior_name: str) -> tuple[DecisionSteps, TerminalSteps]:
+        return self.task.get_steps(behavior_name)
