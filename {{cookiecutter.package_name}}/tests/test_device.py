@@ -47,7 +47,11 @@ def device(request: pytest.FixtureRequest) -> Iterator[torch.device]:
         torch.set_default_device(before)
 
 
-def build(config_dict: dict[str, Any], artifacts: Path, resume: bool) -> {{ cookiecutter.trainer_class_name }}:
+def build(
+    config_dict: dict[str, Any],
+    artifacts: Path,
+    resume: bool,
+) -> {{ cookiecutter.trainer_class_name }}:
     """The trainer with its policy and optimizer, as ``mlagents-learn`` builds them."""
     settings = RunOptions.from_dict(config_dict).behaviors["3DBall"]
     trainer = {{ cookiecutter.trainer_class_name }}(
