@@ -11,7 +11,6 @@ import yaml
 from cookiecutter.main import cookiecutter
 
 from .conftest import (
-    BIN,
     FLAVOURS,
     PIP,
     TEMPLATE_ROOT,
@@ -262,9 +261,13 @@ def test_workflow_installs_tests_and_trains(bake, tooling: bool) -> None:
     project = bake(include_tooling=tooling)
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     job = workflow["jobs"]["test"]
-    pythons = {entry["python-version"] for entry in job["strategy"]["matrix"]["include"]}
+    pythons = {
+        entry["python-version"] for entry in job["strategy"]["matrix"]["include"]
+    }
     assert pythons == {"3.10.12", "3.11"}
-    [setup] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python")]
+    [setup] = [
+        s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python")
+    ]
     assert setup["with"]["cache"] == "pip"
     steps = " ".join(str(step.get("run", "")) for step in job["steps"])
     assert "python scripts/install.py" in steps and "pip install" not in steps

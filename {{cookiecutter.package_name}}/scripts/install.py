@@ -67,7 +67,7 @@ def commands(
             [*pip, "--no-deps", "--ignore-requires-python", *MLAGENTS],
         ]
     if not stack_only:
-        steps.append([*pip, "-e", f"{ROOT}[dev]"])
+        steps.append([*pip, "-e", f"{ROOT}[test,dev]"])
     return steps
 
 
