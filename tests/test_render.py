@@ -395,3 +395,27 @@ def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
     assert import_cycles(src) == [
         ["pkg.envs.ball3d", "pkg.envs.physics", "pkg.envs.ball3d"]
     ]
+
+
+def test_the_template_url_is_stated_once(bake) -> None:
+    """The placeholder address lives in cookiecutter.json alone; the generated
+    README's links to the tutorial, the FAQ and its checklist are built from it."""
+    url = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())[
+        "__template_url"
+    ]
+    holders = [
+        str(path.relative_to(TEMPLATE_ROOT))
+        for path in TEMPLATE_ROOT.rglob("*")
+        if path.is_file()
+        and not {".venv", ".git", "build", "__pycache__"} & set(path.parts)
+        and path.suffix in {".md", ".json", ".py", ".sh", ".toml", ".yml", ".txt"}
+        and url.split("//")[1] in path.read_text(encoding="utf-8", errors="ignore")
+    ]
+    assert holders == ["cookiecutter.json"]
+    readme = (bake() / "README.md").read_text()
+    for page in (
+        "docs/tutorial.md)",
+        "docs/faq.md)",
+        "docs/faq.md#trainerconfigerror-",
+    ):
+        assert f"{url}/blob/main/{page}" in readme, page
