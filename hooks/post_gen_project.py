@@ -76,10 +76,9 @@ Created {answers['project_name']!r} ({answers['algorithm']} trainer '{trainer_ty
 
 Next steps:
   cd {answers['package_name']}
-  # 1. Install (Python 3.11: the ML-Agents stack first, see README.md)
-  pip install -r requirements/mlagents-py311.txt
-  pip install --no-deps --ignore-requires-python mlagents==1.1.0 mlagents-envs==1.1.0
-  pip install -e ".[test]"
+  # 1. Install the ML-Agents stack for this Python, then the package (in a venv;
+  #    --torch-index <url> for a CUDA torch, see README.md)
+  python scripts/install.py
   # 2. Test
   pytest -m "not slow"
 {simulator}  # 4. Train in Unity with your 3DBall build

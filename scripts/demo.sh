@@ -10,8 +10,8 @@ echo "==> Rendering the template with defaults into $OUT/"
 rm -rf "$OUT"
 .venv/bin/cookiecutter . --no-input -o "$OUT"
 cd "$OUT/my_trainer"
-echo "==> Installing the generated package (pip install -e .)"
-../../../.venv/bin/python -m pip --disable-pip-version-check -q install -e .
+echo "==> Installing the generated package with its own command (python scripts/install.py)"
+../../../.venv/bin/python scripts/install.py
 echo "==> Registered trainer types:"
 ../../../.venv/bin/python -c "
 from mlagents.plugins.trainer_type import register_trainer_plugins

@@ -206,7 +206,7 @@ def test_post_gen_prints_the_next_steps(cookies, capfd) -> None:
     assert result.exit_code == 0
     out = capfd.readouterr().out
     for step in (
-        "pip install -e",
+        "python scripts/install.py",
         "pytest",
         "my-trainer-train config/my_trainer_3DBall.yaml",
         "mlagents-learn config/my_trainer_3DBall.yaml",

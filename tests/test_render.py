@@ -11,13 +11,13 @@ import yaml
 from cookiecutter.main import cookiecutter
 
 from .conftest import (
-    BIN,
     FLAVOURS,
     PIP,
     TEMPLATE_ROOT,
     import_cycles,
     leftover_jinja,
     mlagents_attribute_writes,
+    pre_commit,
     project_files,
     run,
     tooling_imports,
@@ -25,16 +25,20 @@ from .conftest import (
 
 CORE_FILES = {
     ".cookiecutter-replay.json",
+    ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".gitignore",
+    ".pre-commit-config.yaml",
     "LICENSE",
     "README.md",
     "config/my_trainer_3DBall.yaml",
     "pyproject.toml",
     "requirements/mlagents-py311.txt",
+    "scripts/install.py",
     "src/my_trainer/__init__.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
+    "src/my_trainer/py.typed",
     "src/my_trainer/settings.py",
     "src/my_trainer/trainer.py",
     "src/my_trainer/validation.py",
@@ -51,6 +55,7 @@ CORE_FILES = {
     "tests/tasks/race.py",
     "tests/test_battery.py",
     "tests/test_config.py",
+    "tests/test_device.py",
     "tests/test_maths.py",
     "tests/test_plugin.py",
     "tests/test_update.py",
@@ -93,7 +98,7 @@ def flavour_files(algorithm: str) -> set:
     return names
 
 
-LICENSES = ["MIT", "BSD-3-Clause", "Proprietary"]
+LICENSES = ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 # Every combination of the choice options, and a long-name variant of each flavour
 # (black's line wrapping depends on name lengths).
 LONG_NAMES = {
@@ -131,18 +136,23 @@ def test_exact_file_set(bake, options: dict) -> None:
 
 
 @pytest.mark.parametrize("options", MATRIX)
-def test_static_checks_pass(bake, options: dict) -> None:
-    """No leftover Jinja; black, ruff and actionlint pass; every config parses;
-    the trainer imports nothing from the tooling; no import circles; nothing
-    patches mlagents."""
+def test_static_checks_pass(bake, options: dict, mypy_cache: Path) -> None:
+    """No leftover Jinja; the project's pre-commit hooks (black, ruff, mypy at the
+    project's strictness, actionlint) pass; every config parses; the trainer
+    imports nothing from the tooling; no import circles; nothing patches mlagents."""
     project = bake(**options)
     package = options.get("package_name", "my_trainer")
     assert leftover_jinja(project) == {}
-    run([str(BIN / "black"), "--check", "--diff", "."], cwd=project)
-    run([str(BIN / "ruff"), "check", "."], cwd=project)
-    run([str(BIN / "actionlint"), ".github/workflows/ci.yml"], cwd=project)
+    hooks = pre_commit(project, mypy_cache)
+    for hook in ("black", "ruff", "mypy", "actionlint"):
+        assert re.search(rf"^{hook}\.+Passed$", hooks, re.MULTILINE), hooks
     tomllib.loads((project / "pyproject.toml").read_text())
-    for path in [*project.glob("config/*.yaml"), project / ".github/workflows/ci.yml"]:
+    for path in [
+        *project.glob("config/*.yaml"),
+        project / ".github/workflows/ci.yml",
+        project / ".github/dependabot.yml",
+        project / ".pre-commit-config.yaml",
+    ]:
         assert yaml.safe_load(path.read_text())
     assert tooling_imports(project / "src" / package, package) == []
     assert import_cycles(project / "src") == []
@@ -246,13 +256,22 @@ def test_derived_names_follow_the_project_name(bake) -> None:
 
 @pytest.mark.parametrize("tooling", [True, False])
 def test_workflow_installs_tests_and_trains(bake, tooling: bool) -> None:
+    """CI installs with the README's command on every Python it supports, with
+    pip's cache, runs pre-commit and the tests; Dependabot updates its actions."""
     project = bake(include_tooling=tooling)
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
-    steps = " ".join(
-        str(step.get("run", "")) for step in workflow["jobs"]["test"]["steps"]
-    )
-    assert 'pip install -e ".[test]"' in steps
-    assert "mlagents==1.1.0" in steps
+    job = workflow["jobs"]["test"]
+    pythons = {
+        entry["python-version"] for entry in job["strategy"]["matrix"]["include"]
+    }
+    assert pythons == {"3.10.12", "3.11"}
+    [setup] = [
+        s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python")
+    ]
+    assert setup["with"]["cache"] == "pip"
+    steps = " ".join(str(step.get("run", "")) for step in job["steps"])
+    assert "python scripts/install.py" in steps and "pip install" not in steps
+    assert "pre-commit run --all-files" in steps
     assert 'pytest -m "not slow"' in steps
     trains = "my-trainer-train config/my_trainer_3DBall.yaml" in steps
     assert trains == tooling and ("pytest -m slow" in steps) == tooling
@@ -302,15 +321,29 @@ def test_python_sources_use_jinja_for_names_only() -> None:
 
 
 def test_the_mlagents_stack_has_one_source() -> None:
-    """The generated project's requirements file is the only one; the template's
-    bootstrap installs that file as it is, so it holds no Jinja."""
+    """The generated project's requirements file and install script are the only
+    recipe: the template's bootstrap runs that script as it is (so neither holds
+    Jinja), and no other file names the stack's pins or pip's override flags."""
     source = PROJECT_TEMPLATE / "requirements" / "mlagents-py311.txt"
-    assert not re.search(r"{{|{%|{#", source.read_text())
+    installer = PROJECT_TEMPLATE / "scripts" / "install.py"
+    assert not re.search(r"{{|{%|{#", source.read_text() + installer.read_text())
     assert not (TEMPLATE_ROOT / "requirements" / "mlagents-py311.txt").exists()
     bootstrap = (TEMPLATE_ROOT / "scripts" / "bootstrap.sh").read_text()
-    assert '-r "{{cookiecutter.package_name}}/requirements/mlagents-py311.txt"' in (
+    assert '"{{cookiecutter.package_name}}/scripts/install.py" --stack-only' in (
         bootstrap
     )
+    recipe = {"torch==", "--ignore-requires-python", "numpy==1.23.5"}
+    holders = {
+        str(path.relative_to(TEMPLATE_ROOT))
+        for path in [*TEMPLATE_ROOT.glob("scripts/*"), *PROJECT_TEMPLATE.rglob("*")]
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and any(flag in path.read_text() for flag in recipe)
+    }
+    assert holders == {
+        str(source.relative_to(TEMPLATE_ROOT)),
+        str(installer.relative_to(TEMPLATE_ROOT)),
+    }
 
 
 def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
@@ -362,3 +395,27 @@ def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
     assert import_cycles(src) == [
         ["pkg.envs.ball3d", "pkg.envs.physics", "pkg.envs.ball3d"]
     ]
+
+
+def test_the_template_url_is_stated_once(bake) -> None:
+    """The placeholder address lives in cookiecutter.json alone; the generated
+    README's links to the tutorial, the FAQ and its checklist are built from it."""
+    url = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())[
+        "__template_url"
+    ]
+    holders = [
+        str(path.relative_to(TEMPLATE_ROOT))
+        for path in TEMPLATE_ROOT.rglob("*")
+        if path.is_file()
+        and not {".venv", ".git", "build", "__pycache__"} & set(path.parts)
+        and path.suffix in {".md", ".json", ".py", ".sh", ".toml", ".yml", ".txt"}
+        and url.split("//")[1] in path.read_text(encoding="utf-8", errors="ignore")
+    ]
+    assert holders == ["cookiecutter.json"]
+    readme = (bake() / "README.md").read_text()
+    for page in (
+        "docs/tutorial.md)",
+        "docs/faq.md)",
+        "docs/faq.md#trainerconfigerror-",
+    ):
+        assert f"{url}/blob/main/{page}" in readme, page

@@ -55,6 +55,8 @@ class LegacyOnnxSerializer(ModelSerializer):
 class OnnxSafeModelSaver(TorchModelSaver):
     """``TorchModelSaver`` whose exporter is a ``LegacyOnnxSerializer``."""
 
+    exporter: ModelSerializer | None
+
     def register(self, module: TorchPolicy | TorchOptimizer) -> None:
         super().register(module)
         if self.policy is not None and not isinstance(

@@ -182,7 +182,7 @@ class Ball3DEnv(BaseEnv):
             )
         if not np.all(np.isfinite(continuous)):
             raise UnityActionException("3DBall actions contain NaN or infinite values")
-        if n_decisions:
+        if n_decisions and self._decision is not None:
             self.action[self._decision.agent_id] = continuous
 
     def set_action_for_agent(
@@ -332,7 +332,7 @@ class Ball3DEnv(BaseEnv):
         )
 
     # ----------------------------------------------------------- the agent
-    def _observe(self, idx: object) -> np.ndarray:
+    def _observe(self, idx: slice | np.ndarray) -> np.ndarray:
         """The 8 observations: rotation.z, rotation.x, ball offset, ball velocity."""
         q = self.rotation[:, idx]
         rows = [q[2:3], q[0:1], self.ball_position[:, idx], self.ball_velocity[:, idx]]

@@ -99,7 +99,9 @@ class Player:
         self.sent_brains: set[str] = set()
         self.decision_agents: dict[str, np.ndarray] = {}
 
-    def exchange(self, message: UnityMessageProto, timeout: float | None = None):
+    def exchange(
+        self, message: UnityMessageProto, timeout: float | None = None
+    ) -> UnityMessageProto:
         try:
             reply = self.stub.Exchange(
                 message, wait_for_ready=timeout is not None, timeout=timeout
