@@ -27,16 +27,23 @@ from mlagents.trainers.settings import EncoderType
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents_envs.side_channel.side_channel import SideChannel
 
-from .battery_config import BUILTIN_FAILS, BUILTIN_TWIN, INTRINSIC, SETTINGS, STEPS
+from {{ cookiecutter.package_name }}.tasks.base import SeveralBehaviors
+from {{ cookiecutter.package_name }}.tasks.battery_config import (
+    BUILTIN_FAILS,
+    BUILTIN_TWIN,
+    INTRINSIC,
+    SETTINGS,
+    STEPS,
+)
+from {{ cookiecutter.package_name }}.tasks.chain import ChainTask
+from {{ cookiecutter.package_name }}.tasks.chain import expert as chain_expert
+from {{ cookiecutter.package_name }}.tasks.demos import record_demonstration
+from {{ cookiecutter.package_name }}.tasks.goal import GoalTask
+from {{ cookiecutter.package_name }}.tasks.goal import expert as goal_expert
+from {{ cookiecutter.package_name }}.tasks.harness import Result, steps_to, train
+from {{ cookiecutter.package_name }}.tasks.race import RaceTask
+
 from .conftest import TRAINER_TYPE
-from .tasks.base import SeveralBehaviors
-from .tasks.chain import ChainTask
-from .tasks.chain import expert as chain_expert
-from .tasks.demos import record_demonstration
-from .tasks.goal import GoalTask
-from .tasks.goal import expert as goal_expert
-from .tasks.harness import Result, steps_to, train
-from .tasks.race import RaceTask
 
 pytestmark = [pytest.mark.slow, pytest.mark.battery]
 
