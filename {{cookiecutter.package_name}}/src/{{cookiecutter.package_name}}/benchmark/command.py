@@ -362,7 +362,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--out",
         type=Path,
-        default=Path("benchmark"),
+        default=Path("results") / "benchmark",
         help="results folder: one JSON per run, the report and the PNG",
     )
     parser.add_argument("--report", type=Path, help="default: <out>/report.md")
