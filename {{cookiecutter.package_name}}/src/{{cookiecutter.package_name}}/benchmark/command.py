@@ -174,21 +174,44 @@ class Progress:
         )
 
 
-def timer_shares(tree: dict[str, Any]) -> dict[str, float]:
-    """Seconds spent in each timer of ML-Agents' tree, by name, own time only."""
-    shares: dict[str, float] = {}
+ENV_PROCESS = "env process: "
 
-    def visit(name: str, node: dict[str, Any]) -> None:
+
+def timer_seconds(tree: dict[str, Any]) -> dict[str, float]:
+    """Seconds spent in each timer of ML-Agents' tree itself (not in the timers inside it).
+
+    An environment worker's timers (under ``workers``) ran in its own process,
+    beside the trainer's: they are named ``env process: <timer>``, and its idle
+    time (``worker_root`` itself) is left out. ``env_step`` is then the
+    trainer's wait for the environment.
+    """
+    seconds: dict[str, float] = {}
+
+    def visit(name: str, node: dict[str, Any], prefix: str) -> None:
         children = node.get("children", {})
-        inner = sum(child.get("total", 0.0) for child in children.values())
-        own = max(node.get("total", 0.0) - inner, 0.0)
-        shares[name] = shares.get(name, 0.0) + own
+        inner = sum(
+            child.get("total", 0.0)
+            for child_name, child in children.items()
+            if child_name != "workers"
+        )
+        if name != "worker_root":
+            own = max(node.get("total", 0.0) - inner, 0.0)
+            seconds[prefix + name] = seconds.get(prefix + name, 0.0) + own
         for child_name, child in children.items():
-            visit(child_name, child)
+            visit(child_name, child, ENV_PROCESS if name == "workers" else prefix)
 
     for name, child in tree.get("children", {}).items():
-        visit(name, child)
-    return shares
+        visit(name, child, "")
+    return seconds
+
+
+def load_record(path: Path) -> dict[str, Any]:
+    """A stored run, its timers read again from its ``run_logs/timers.json``."""
+    record: dict[str, Any] = json.loads(path.read_text())
+    timers = path.with_suffix("") / "run_logs" / "timers.json"
+    if timers.is_file():
+        record["timer_seconds"] = timer_seconds(json.loads(timers.read_text()))
+    return record
 
 
 def run_once(
@@ -240,7 +263,7 @@ def run_once(
         "episode_returns": returns,
         "episode_end_steps": end_steps,
         "mlagents_reward_summaries": summaries.rows,
-        "timer_seconds": timer_shares(get_timer_tree()),
+        "timer_seconds": timer_seconds(get_timer_tree()),
         "in_process": task.in_process,
     }
 
@@ -444,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         path = out / "runs" / task.name / f"{trainer}-seed{seed}.json"
         key = fingerprint(task, trainer, budget)
         if path.is_file():
-            stored = json.loads(path.read_text())
+            stored = load_record(path)
             if stored.get("fingerprint") == key:
                 print(f"{label}: done before, kept ({path})", flush=True)
                 results.append(stored)
@@ -468,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             write_report(results, tasks, trainers, meta, report, plot)
             return exit_code
-        record = json.loads(path.read_text())
+        record = load_record(path)
         reached = record["steps_to_threshold"]
         print(
             f"{label}: "

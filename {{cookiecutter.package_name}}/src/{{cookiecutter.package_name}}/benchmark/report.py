@@ -27,7 +27,7 @@ from .stats import (
     median_interval,
 )
 
-TOP_TIMERS = 6  # timers listed in the closing note
+TOP_TIMERS = 8  # timers listed in the closing note
 
 
 def _steps(value: float) -> str:
@@ -147,7 +147,9 @@ def _timer_table(runs: list[dict[str, Any]], trainers: Sequence[str]) -> str:
     lines = [
         "Where the time goes: ML-Agents' own timers (`run_logs/timers.json` of each "
         "run), the time spent in each timer itself (not in the timers inside it), "
-        "as a median share of the run's wall time:",
+        "as a median share of the run's wall time. `env_step` is the trainer "
+        "waiting for the environment; `env process:` timers ran in the "
+        "environment's own process, meanwhile:",
         "",
         "| timer | " + " | ".join(trainers) + " |",
         "|---|" + "---|" * len(trainers),
