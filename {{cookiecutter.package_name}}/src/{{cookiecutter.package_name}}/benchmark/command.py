@@ -175,10 +175,14 @@ class Progress:
 
 
 ENV_PROCESS = "env process: "
+# Timers counted whole, with the timers inside them: a trainer may time its
+# update's parts (ML-Agents' optimizers do) or not, and still compare alike.
+WHOLE_TIMERS = ("_update_policy", "process_trajectory")
 
 
 def timer_seconds(tree: dict[str, Any]) -> dict[str, float]:
-    """Seconds spent in each timer of ML-Agents' tree itself (not in the timers inside it).
+    """Seconds spent in each timer of ML-Agents' tree itself (not in the timers
+    inside it, except for ``WHOLE_TIMERS``).
 
     An environment worker's timers (under ``workers``) ran in its own process,
     beside the trainer's: they are named ``env process: <timer>``, and its idle
@@ -194,6 +198,9 @@ def timer_seconds(tree: dict[str, Any]) -> dict[str, float]:
             for child_name, child in children.items()
             if child_name != "workers"
         )
+        if name in WHOLE_TIMERS:
+            seconds[prefix + name] = seconds.get(prefix + name, 0.0) + node["total"]
+            return
         if name != "worker_root":
             own = max(node.get("total", 0.0) - inner, 0.0)
             seconds[prefix + name] = seconds.get(prefix + name, 0.0) + own

@@ -55,9 +55,9 @@ def _steps_to(run: dict[str, Any]) -> float:
 
 def _verdict(p_value: float, ours: float, theirs: float, lower_is_better: bool) -> str:
     if inside_the_noise(p_value):
-        return f"inside the noise (p = {p_value:.2f})"
+        return f"inside the noise, p = {p_value:.2f}"
     better = ours < theirs if lower_is_better else ours > theirs
-    return f"{'ours better' if better else 'ours worse'} (p = {p_value:.3f})"
+    return f"{'ours better' if better else 'ours worse'}, p = {p_value:.3f}"
 
 
 def compare(
@@ -124,6 +124,13 @@ def closing_note(
             f" Against the target (no more steps than {theirs}, at no fewer steps per "
             f"second) it falls short by {' and '.join(shortfalls)}."
         )
+        if inside_the_noise(figures["steps_p"]) and inside_the_noise(
+            figures["speed_p"]
+        ):
+            lines[0] += (
+                f" Both differences are inside the noise: {len(figures['steps'][0])} "
+                "seeds per trainer do not tell the two apart."
+            )
     else:
         lines[0] += (
             f" It meets the target: no more steps than {theirs}, at no fewer steps "
@@ -146,10 +153,11 @@ def _timer_table(runs: list[dict[str, Any]], trainers: Sequence[str]) -> str:
     )[:TOP_TIMERS]
     lines = [
         "Where the time goes: ML-Agents' own timers (`run_logs/timers.json` of each "
-        "run), the time spent in each timer itself (not in the timers inside it), "
-        "as a median share of the run's wall time. `env_step` is the trainer "
-        "waiting for the environment; `env process:` timers ran in the "
-        "environment's own process, meanwhile:",
+        "run): the time spent in each timer itself (not in the timers inside it) "
+        "as a median share of the run's wall time; `_update_policy` (the "
+        "gradient updates) and `process_trajectory` with everything inside them. "
+        "`env_step` is the trainer waiting for the environment; `env process:` "
+        "timers ran in the environment's own process, meanwhile:",
         "",
         "| timer | " + " | ".join(trainers) + " |",
         "|---|" + "---|" * len(trainers),
