@@ -793,6 +793,7 @@ RESERVED = json.loads(r"""{% raw %}
   "DeprecationWarning": "builtin used in onnx_export.py",
   "DimensionProperty": "imported in ball3d.py from mlagents_envs.base_env",
   "ENVIRONMENTS": "defined in __init__.py",
+  "ENV_PROCESS": "defined in command.py",
   "EXACT_LIMIT": "defined in stats.py",
   "EXPECTED_STATS_BY_ALGORITHM": "defined in test_update.py",
   "EXTRINSIC_ONLY": "defined in test_maths.py",
@@ -953,6 +954,7 @@ RESERVED = json.loads(r"""{% raw %}
   "Validator": "defined in validation.py",
   "ValueError": "builtin used in side_channels.py",
   "ValueNetwork": "imported in optimizer.py from mlagents.trainers.torch_entities.networks",
+  "WHOLE_TIMERS": "defined in command.py",
   "WRONG_CORNER_REWARD": "defined in goal.py"
  },
  "skipped_directories": {

@@ -30,6 +30,10 @@ from .stats import (
 TOP_TIMERS = 8  # timers listed in the closing note
 
 
+def _percent(value: float, digits: int = 1) -> str:
+    return f"{100 * value:.{digits}f}" + "%"
+
+
 def _steps(value: float) -> str:
     return "never" if math.isinf(value) else f"{value:,.0f}"
 
@@ -39,7 +43,7 @@ def _interval(values: Sequence[float], fmt: Any = _steps) -> str:
     if found is None:
         return "n/a (1 seed)"
     low, high, coverage = found
-    return f"{fmt(low)} to {fmt(high)} ({coverage:.1%})"
+    return f"{fmt(low)} to {fmt(high)} ({_percent(coverage)})"
 
 
 def _ratio(ours: float, theirs: float) -> float:
@@ -114,11 +118,11 @@ def closing_note(
         )
     shortfalls = []
     if not math.isnan(steps_ratio) and steps_ratio > 1:
-        shortfalls.append(f"{steps_ratio - 1:.0%} more steps")
+        shortfalls.append(f"{_percent(steps_ratio - 1, 0)} more steps")
     if math.isnan(steps_ratio) and math.isinf(my_steps):
         shortfalls.append("no median at all (most of its runs never got there)")
     if not math.isnan(speed_ratio) and speed_ratio < 1:
-        shortfalls.append(f"{1 - speed_ratio:.0%} fewer steps per second")
+        shortfalls.append(f"{_percent(1 - speed_ratio, 0)} fewer steps per second")
     if shortfalls:
         lines[0] += (
             f" Against the target (no more steps than {theirs}, at no fewer steps per "
@@ -164,7 +168,7 @@ def _timer_table(runs: list[dict[str, Any]], trainers: Sequence[str]) -> str:
     ]
     for name in names:
         cells = [
-            f"{median(shares[t][name]):.1%}" if name in shares[t] else "-"
+            _percent(median(shares[t][name])) if name in shares[t] else "-"
             for t in trainers
         ]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
@@ -202,7 +206,7 @@ def write_report(
         "save are in the wall time only).",
         "",
         f"Intervals: order-statistic (binomial) confidence interval of the median, "
-        f"the coverage in brackets (aiming at {CONFIDENCE:.0%}; with 5 seeds the "
+        f"the coverage in brackets (aiming at {_percent(CONFIDENCE, 0)}; with 5 seeds the "
         "range of the 5 runs, 93.8%). Inside the noise: a two-sided Mann-Whitney U "
         f"test (exact) finds p >= {ALPHA}; a run that never reached the threshold "
         "ranks after every run that did.",
