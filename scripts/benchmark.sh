@@ -12,9 +12,9 @@ WORK=build/benchmarks
 mkdir -p "$WORK" docs
 
 for flavour in on-policy off-policy; do
-    .venv/bin/cookiecutter --no-input --overwrite-if-exists -o "$WORK/$flavour" . \
-        algorithm="$flavour" >/dev/null
     project="$WORK/$flavour/my_trainer"
+    rm -rf "$project"  # rendered afresh; the runs, kept beside it, are reused
+    .venv/bin/cookiecutter --no-input -o "$WORK/$flavour" . algorithm="$flavour" >/dev/null
     # Both default projects are "my-trainer": each replaces the other in turn.
     .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
         --no-build-isolation -e "$project"
