@@ -343,7 +343,7 @@ def test_names_near_a_collision_are_accepted(
     assert hook["problems"]({**DEFAULTS, field: value}) == []
 
 
-# --- property: accepted renders clean and imports, rejected is one clear line ----
+# --- property: accepted renders clean, type-checks and imports; rejected is one line
 
 WORDS = "ball agent policy deep grid tilt lab q x v2 maze swarm critic actor".split()
 DRAWS = 26
@@ -436,7 +436,7 @@ def boundary_answers() -> list:
 
 
 def test_random_answers_render_clean_importable_projects_or_one_clear_error(
-    cookies, capfd, hook: dict, tmp_path: Path
+    cookies, capfd, hook: dict, tmp_path: Path, mypy_cache: Path
 ) -> None:
     data = reserved_in(HOOK)
     rng = random.Random(16)
@@ -481,6 +481,9 @@ def test_random_answers_render_clean_importable_projects_or_one_clear_error(
         old_default = [str(BIN / "ruff"), "check", "--no-cache", "--config", SRC_DOT]
         run([*old_default, "."], cwd=project)
         run([str(BIN / "black"), "--check", "."], cwd=project)
+        # Type-checks at the project's own strictness (its pyproject's [tool.mypy]).
+        mypy = [str(BIN / "mypy"), "--cache-dir", str(mypy_cache)]
+        run(mypy, cwd=project)
     # Every accepted package imports (with its trainer) from its own src/, with all
     # of them ahead of the stack on the path: none shadows anything the stack needs.
     pairs = [

@@ -36,24 +36,30 @@ CORE_FILES = {
     "requirements/mlagents-py311.txt",
     "scripts/install.py",
     "src/my_trainer/__init__.py",
+    "src/my_trainer/benchmark/__init__.py",
+    "src/my_trainer/benchmark/catalogue.py",
+    "src/my_trainer/benchmark/command.py",
+    "src/my_trainer/benchmark/report.py",
+    "src/my_trainer/benchmark/stats.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
     "src/my_trainer/py.typed",
     "src/my_trainer/settings.py",
+    "src/my_trainer/tasks/__init__.py",
+    "src/my_trainer/tasks/base.py",
+    "src/my_trainer/tasks/battery_config.py",
+    "src/my_trainer/tasks/chain.py",
+    "src/my_trainer/tasks/demos.py",
+    "src/my_trainer/tasks/goal.py",
+    "src/my_trainer/tasks/harness.py",
+    "src/my_trainer/tasks/race.py",
     "src/my_trainer/trainer.py",
     "src/my_trainer/validation.py",
     "tests/__init__.py",
     "tests/conftest.py",
-    "tests/battery_config.py",
     "tests/helpers.py",
-    "tests/tasks/__init__.py",
-    "tests/tasks/base.py",
-    "tests/tasks/chain.py",
-    "tests/tasks/demos.py",
-    "tests/tasks/goal.py",
-    "tests/tasks/harness.py",
-    "tests/tasks/race.py",
     "tests/test_battery.py",
+    "tests/test_benchmark.py",
     "tests/test_config.py",
     "tests/test_device.py",
     "tests/test_maths.py",
@@ -222,17 +228,19 @@ def test_the_build_needs_no_mlagents(bake) -> None:
 
 
 @pytest.mark.parametrize("tooling", [True, False])
-def test_commands_exist_only_with_the_tooling(bake, tooling: bool) -> None:
+def test_train_and_player_commands_exist_only_with_the_tooling(bake, tooling: bool) -> None:
     project = bake(include_tooling=tooling)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     scripts = pyproject["project"].get("scripts", {})
+    benchmark = {"my-trainer-benchmark": "my_trainer.benchmark.command:main"}
     if tooling:
         assert scripts == {
+            **benchmark,
             "my-trainer-train": "my_trainer.simulator.train:main",
             "my-trainer-player": "my_trainer.simulator.player:main",
         }
     else:
-        assert scripts == {}
+        assert scripts == benchmark
         assert not any("psutil" in d for d in pyproject["project"]["dependencies"])
         readme = (project / "README.md").read_text()
         assert "cruft" in readme and "include_tooling" in readme

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from mlagents.plugins.trainer_type import register_trainer_plugins
 
-from .battery_config import BUILTIN_TWIN
+from {{ cookiecutter.package_name }}.tasks.battery_config import BUILTIN_TWIN
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_PATH = PROJECT_ROOT / "config" / "{{ cookiecutter.trainer_type }}_3DBall.yaml"

@@ -19,11 +19,10 @@ from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
 
+from {{ cookiecutter.package_name }}.tasks.harness import train
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
 )
-
-from .tasks.harness import train
 
 
 class RewardLog(StatsWriter):

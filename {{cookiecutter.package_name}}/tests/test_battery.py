@@ -2,7 +2,7 @@
 
 3DBall is one game; a user's game has discrete moves, pictures, memory,
 opponents or sparse rewards. Each test here trains on one of the small tasks in
-``tests/tasks`` through ML-Agents' own machinery (``RunOptions``,
+``<package>/tasks`` through ML-Agents' own machinery (``RunOptions``,
 ``TrainerFactory``, ``TrainerController``), with a fixed seed and the step
 budget in ``battery_config.py``, and asserts that the task is solved.
 
@@ -27,16 +27,28 @@ from mlagents.trainers.settings import EncoderType
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents_envs.side_channel.side_channel import SideChannel
 
-from .battery_config import BUILTIN_FAILS, BUILTIN_TWIN, INTRINSIC, SETTINGS, STEPS
+from {{ cookiecutter.package_name }}.tasks.base import SeveralBehaviors
+from {{ cookiecutter.package_name }}.tasks.battery_config import (
+    BUILTIN_FAILS,
+    BUILTIN_TWIN,
+    INTRINSIC,
+    SETTINGS,
+    STEPS,
+)
+from {{ cookiecutter.package_name }}.tasks.chain import ChainTask
+from {{ cookiecutter.package_name }}.tasks.chain import expert as chain_expert
+from {{ cookiecutter.package_name }}.tasks.demos import record_demonstration
+from {{ cookiecutter.package_name }}.tasks.goal import GoalTask
+from {{ cookiecutter.package_name }}.tasks.goal import expert as goal_expert
+from {{ cookiecutter.package_name }}.tasks.harness import (
+    EpisodeLog,
+    Result,
+    steps_to,
+    train,
+)
+from {{ cookiecutter.package_name }}.tasks.race import RaceTask
+
 from .conftest import TRAINER_TYPE
-from .tasks.base import SeveralBehaviors
-from .tasks.chain import ChainTask
-from .tasks.chain import expert as chain_expert
-from .tasks.demos import record_demonstration
-from .tasks.goal import GoalTask
-from .tasks.goal import expert as goal_expert
-from .tasks.harness import Result, steps_to, train
-from .tasks.race import RaceTask
 
 pytestmark = [pytest.mark.slow, pytest.mark.battery]
 
@@ -100,14 +112,17 @@ def run(
 ) -> Result:
     """Train ``behaviors`` on ``env`` with ``trainer_type``; record the run.
 
-    The run ends early once the task is solved (``stop_at``): whether it was
-    solved within the budget is all that the tests ask, so the rest of the
-    budget would only cost time.
+    The run ends early once every behavior is solved (``stop_at``): whether
+    it was solved within the budget is all that the tests ask, so the rest of
+    the budget would only cost time.
     """
     for settings in behaviors.values():
         settings["trainer_type"] = trainer_type
+    episodes = None if stop_at is None else EpisodeLog(stop_above=stop_at)
     start = time.perf_counter()
-    result = train(env, {"behaviors": behaviors}, seed=SEED, stop_at=stop_at, **kwargs)
+    result = train(
+        env, {"behaviors": behaviors}, seed=SEED, episodes=episodes, **kwargs
+    )
     REPORT.append(
         {
             "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
@@ -313,8 +328,13 @@ def goal_task_for_worker(worker_id: int, side_channels: list[SideChannel]) -> Go
 
 def test_num_envs(trainer_type: str) -> None:
     """Two environments in worker processes, as ``--num-envs 2`` runs them."""
+    # The whole budget: the last reward summary is what is checked.
     result = run(
-        goal_task_for_worker, trainer_type, {"Goal": behavior("num-envs")}, num_envs=2
+        goal_task_for_worker,
+        trainer_type,
+        {"Goal": behavior("num-envs")},
+        stop_at=None,
+        num_envs=2,
     )
     rewards = result.log.stats["Goal:Environment/Cumulative Reward"]
     assert rewards and rewards[-1][1] > SOLVED, rewards

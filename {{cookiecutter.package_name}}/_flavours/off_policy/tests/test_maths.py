@@ -14,14 +14,14 @@ import pytest
 import torch
 
 from {{ cookiecutter.package_name }}.optimizer import PolicySample, soft_q_target
+from {{ cookiecutter.package_name }}.tasks.demos import record_demonstration
+from {{ cookiecutter.package_name }}.tasks.goal import GoalTask, expert
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
 )
 
 from .conftest import TRAINER_TYPE
 from .helpers import trainer_for
-from .tasks.demos import record_demonstration
-from .tasks.goal import GoalTask, expert
 
 TAU = 0.01
 EXTRINSIC_ONLY = {

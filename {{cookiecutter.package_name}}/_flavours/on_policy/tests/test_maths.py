@@ -18,13 +18,13 @@ from mlagents.trainers.trajectory import AgentExperience, Trajectory
 from mlagents_envs.base_env import ActionTuple
 
 from {{ cookiecutter.package_name }}.optimizer import clipped_surrogate_loss
+from {{ cookiecutter.package_name }}.tasks.goal import GoalTask
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
 )
 
 from .conftest import TRAINER_TYPE
 from .helpers import trainer_for
-from .tasks.goal import GoalTask
 
 GAMMA, LAMBDA = 0.9, 0.8
 REWARDS = [1.0, 0.0, 2.0]

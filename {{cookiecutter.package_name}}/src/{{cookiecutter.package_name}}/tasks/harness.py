@@ -1,0 +1,305 @@
+"""Train any trainer type on any ``BaseEnv``, in-process, through ML-Agents' own classes.
+
+The config goes through ``RunOptions.from_dict`` (the parser ``mlagents-learn``
+uses), then ``TrainerFactory`` and ``TrainerController`` run it against the
+task with a ``SimpleEnvManager`` (one process) or a ``SubprocessEnvManager``
+(an environment factory, in worker processes), as ``mlagents-learn`` does.
+Self-play, several behaviors, ``threaded`` and ``init_path`` all take
+ML-Agents' usual paths. An ``EpisodeLog`` records every episode's return as
+the trainer sees it, wherever the environment runs, and can end the run once
+a moving average of returns passes a threshold. The battery tests and the
+benchmark command use this module; change it to run training differently.
+"""
+
+import copy
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
+from mlagents.trainers.env_manager import EnvironmentStep
+from mlagents.trainers.environment_parameter_manager import EnvironmentParameterManager
+from mlagents.trainers.settings import RunOptions
+from mlagents.trainers.simple_env_manager import SimpleEnvManager
+from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
+from mlagents.trainers.subprocess_env_manager import SubprocessEnvManager
+from mlagents.trainers.trainer import TrainerFactory
+from mlagents.trainers.trainer_controller import TrainerController
+from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.exception import UnityCommunicatorStoppedException
+from mlagents_envs.side_channel.environment_parameters_channel import (
+    EnvironmentParametersChannel,
+)
+from mlagents_envs.side_channel.side_channel import SideChannel
+
+
+@dataclass
+class RunLog(StatsWriter):
+    """Every stat ML-Agents reported: ``stats[name]`` is a list of (step, mean)."""
+
+    stats: dict[str, list[tuple[int, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def write_stats(
+        self, category: str, values: dict[str, StatsSummary], step: int
+    ) -> None:
+        for name, summary in values.items():
+            if summary.num > 0:
+                self.stats[f"{category}:{name}"].append((step, summary.mean))
+
+    def last(self, category: str, name: str) -> float:
+        return self.stats[f"{category}:{name}"][-1][1]
+
+
+@dataclass
+class Result:
+    """What a run leaves: the env's episode returns and ML-Agents' stats."""
+
+    episode_returns: list[float]
+    episode_end_steps: list[int]
+    log: RunLog
+    output_dir: Path
+
+    def final_mean_return(self, episodes: int = 50) -> float:
+        """Mean return of the last ``episodes`` episodes (the success measure)."""
+        if not self.episode_returns:
+            return float("nan")
+        return float(np.mean(self.episode_returns[-episodes:]))
+
+    def steps_to(self, threshold: float, episodes: int = 50) -> int | None:
+        """Agent steps until ``episodes`` consecutive returns first average above ``threshold``."""
+        return steps_to(
+            self.episode_returns, self.episode_end_steps, threshold, episodes
+        )
+
+    def summary(self) -> str:
+        """A line for assertion messages: episodes, final mean, and the curve."""
+        returns = np.array(self.episode_returns)
+        chunks = np.array_split(returns, min(10, len(returns))) if len(returns) else []
+        curve = ", ".join(f"{chunk.mean():.2f}" for chunk in chunks)
+        return (
+            f"{len(returns)} episodes, last 50 average {self.final_mean_return():.3f};"
+            f" mean return by tenths of the run: [{curve}]"
+        )
+
+
+def steps_to(
+    returns: Sequence[float],
+    end_steps: Sequence[int],
+    threshold: float,
+    episodes: int = 50,
+) -> int | None:
+    """Agent steps until ``episodes`` consecutive returns first average above ``threshold``.
+
+    ``end_steps[i]`` is the step count when episode ``i`` ended; None if never.
+    """
+    if len(returns) < episodes:
+        return None
+    window = np.convolve(returns, np.ones(episodes) / episodes, mode="valid")
+    above = np.flatnonzero(window > threshold)
+    return int(end_steps[above[0] + episodes - 1]) if len(above) else None
+
+
+class EpisodeLog:
+    """Each episode's return and the agent step it ended at, per behavior name.
+
+    Read from the environment steps the trainer receives, with ML-Agents' own
+    rule: a step's reward counts once the agent has had a decision in this
+    episode, and every such step is one agent step (one experience), so the
+    returns are the ones ML-Agents reports as ``Environment/Cumulative Reward``.
+    With ``stop_above``, the run ends (and saves, as when a Unity Editor leaves
+    play mode) once ``window`` consecutive episodes of every behavior average
+    above it. ``on_step`` is called after every environment step.
+    """
+
+    def __init__(
+        self,
+        stop_above: float | None = None,
+        window: int = 50,
+        on_step: Callable[["EpisodeLog"], None] | None = None,
+    ) -> None:
+        self.stop_above = stop_above
+        self.window = window
+        self.on_step = on_step
+        self.returns: dict[str, list[float]] = defaultdict(list)
+        self.end_steps: dict[str, list[int]] = defaultdict(list)
+        self.steps: dict[str, int] = defaultdict(int)
+        self.reached_at: dict[str, int] = {}
+        self.started: float | None = None  # perf_counter at the first env step
+        self.finished: float | None = None  # at the last step, or the threshold
+        self._open: dict[tuple[str, int, int], float] = {}  # episodes under way
+
+    @property
+    def total_steps(self) -> int:
+        return sum(self.steps.values())
+
+    @property
+    def done(self) -> bool:
+        return bool(self.reached_at) and set(self.reached_at) >= set(self.steps)
+
+    def record(self, env_steps: Sequence[EnvironmentStep]) -> None:
+        """Add what ``env_steps`` (one call of the env manager) say about episodes."""
+        now = time.perf_counter()
+        if self.started is None:
+            self.started = now
+        for env_step in env_steps:
+            for behavior_id, result in env_step.current_all_step_result.items():
+                # "3DBall?team=0" -> "3DBall", as the trainer names its behavior.
+                behavior = BehaviorIdentifiers.from_name_behavior_id(
+                    behavior_id
+                ).brain_name
+                decisions, terminals = result
+                for agent, reward in zip(
+                    terminals.agent_id, terminals.reward, strict=True
+                ):
+                    key = (behavior, env_step.worker_id, int(agent))
+                    if key in self._open:
+                        self._count(behavior, key, float(reward))
+                        self._end_episode(behavior, self._open.pop(key))
+                for agent, reward in zip(
+                    decisions.agent_id, decisions.reward, strict=True
+                ):
+                    key = (behavior, env_step.worker_id, int(agent))
+                    if key in self._open:
+                        self._count(behavior, key, float(reward))
+                    else:
+                        self._open[key] = 0.0
+        if not self.done:
+            self.finished = now
+        if self.on_step is not None:
+            self.on_step(self)
+
+    def _count(self, behavior: str, key: tuple[str, int, int], reward: float) -> None:
+        self._open[key] += reward
+        self.steps[behavior] += 1
+
+    def _end_episode(self, behavior: str, episode_return: float) -> None:
+        returns = self.returns[behavior]
+        returns.append(episode_return)
+        self.end_steps[behavior].append(self.steps[behavior])
+        window = returns[-self.window :]
+        if (
+            self.stop_above is not None
+            and behavior not in self.reached_at
+            and len(window) == self.window
+            and sum(window) / self.window > self.stop_above
+        ):
+            self.reached_at[behavior] = self.steps[behavior]
+            self.finished = time.perf_counter()
+
+
+class _Recording:
+    """An env manager that feeds every environment step to an ``EpisodeLog``."""
+
+    episode_log: EpisodeLog
+
+    def reset(self, config: dict[str, Any] | None = None) -> int:
+        count = super().reset(config)  # type: ignore[misc]
+        self.episode_log.record(self.first_step_infos)  # type: ignore[attr-defined]
+        return int(count)
+
+    def get_steps(self) -> list[EnvironmentStep]:
+        if self.episode_log.done:
+            raise UnityCommunicatorStoppedException("the threshold was reached")
+        env_steps: list[EnvironmentStep] = super().get_steps()  # type: ignore[misc]
+        self.episode_log.record(env_steps)
+        return env_steps
+
+
+class RecordingSimpleEnvManager(_Recording, SimpleEnvManager):
+    """``SimpleEnvManager`` (the task in this process), recorded."""
+
+    def __init__(
+        self, env: BaseEnv, channel: EnvironmentParametersChannel, log: EpisodeLog
+    ) -> None:
+        super().__init__(env, channel)
+        self.episode_log = log
+
+
+class RecordingSubprocessEnvManager(_Recording, SubprocessEnvManager):
+    """``SubprocessEnvManager`` (the task in worker processes), recorded."""
+
+    def __init__(
+        self,
+        factory: Callable[[int, list[SideChannel]], BaseEnv],
+        options: RunOptions,
+        num_envs: int,
+        log: EpisodeLog,
+    ) -> None:
+        super().__init__(factory, options, num_envs)
+        self.episode_log = log
+
+
+def train(
+    env: BaseEnv | Callable[[int, list[SideChannel]], BaseEnv],
+    config: dict[str, Any] | RunOptions,
+    seed: int = 1,
+    num_envs: int = 1,
+    output_dir: Path | None = None,
+    params: EnvironmentParametersChannel | None = None,
+    resume: bool = False,
+    writers: Sequence[StatsWriter] = (),
+    episodes: EpisodeLog | None = None,
+) -> Result:
+    """Train until every behavior reaches its ``max_steps``.
+
+    ``env`` is a task, or (for ``num_envs`` > 1) a picklable factory
+    ``(worker_id, side_channels) -> task`` run in subprocesses. ``params`` is
+    the environment-parameters channel a task was given, through which
+    curriculum and ``environment_parameters`` reach it; ``writers`` get every
+    stat, beside the returned ``Result.log``; ``episodes`` records every
+    episode (and may end the run early).
+    """
+    if isinstance(config, RunOptions):
+        options = config
+    else:
+        options = RunOptions.from_dict(copy.deepcopy(config))
+    log = RunLog()
+    # StatsReporter is process-global: drop writers and stats of earlier runs.
+    StatsReporter.writers.clear()
+    StatsReporter.stats_dict.clear()
+    for writer in (log, *writers):
+        StatsReporter.add_writer(writer)
+    with tempfile.TemporaryDirectory() as scratch:
+        out = output_dir or Path(scratch)
+        param_manager = EnvironmentParameterManager(
+            options.environment_parameters, seed, restore=resume
+        )
+        factory = TrainerFactory(
+            trainer_config=options.behaviors,
+            output_path=str(out),
+            train_model=True,
+            load_model=resume,
+            seed=seed,
+            param_manager=param_manager,
+            multi_gpu=False,
+        )
+        controller = TrainerController(
+            factory, str(out), "battery", param_manager, True, seed
+        )
+        manager: SimpleEnvManager | SubprocessEnvManager
+        if isinstance(env, BaseEnv):
+            channel = params or EnvironmentParametersChannel()
+            if episodes is None:
+                manager = SimpleEnvManager(env, channel)
+            else:
+                manager = RecordingSimpleEnvManager(env, channel, episodes)
+        elif episodes is None:
+            manager = SubprocessEnvManager(env, options, num_envs)
+        else:
+            manager = RecordingSubprocessEnvManager(env, options, num_envs, episodes)
+        try:
+            controller.start_learning(manager)
+        finally:
+            manager.close()
+            StatsReporter.writers.clear()
+    # Tasks run in subprocesses keep their returns there; use the stats instead.
+    returns = list(getattr(env, "episode_returns", []))
+    end_steps = list(getattr(env, "episode_end_steps", []))
+    return Result(returns, end_steps, log, out)
