@@ -18,8 +18,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check)
 if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, onnxruntime, matplotlib, cruft, psutil, mypy, pre_commit" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
+  # torch's CPU build comes from PyTorch's CPU index (TORCH_INDEX overrides it).
+  # Where that index cannot be reached (a machine with its own package mirror),
+  # pip's configured indexes are used, and the version line below shows the build.
+  TORCH_INDEX=${TORCH_INDEX-https://download.pytorch.org/whl/cpu}
+  if [ -n "$TORCH_INDEX" ] && ! .venv/bin/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/', timeout=10)" "$TORCH_INDEX" 2>/dev/null; then
+    echo "==> $TORCH_INDEX is not reachable from here: torch comes from pip's configured indexes"
+    TORCH_INDEX=""
+  fi
   echo "==> Installing the ML-Agents stack (torch CPU, numpy 1.23.5, protobuf 3.20.3, ...): a few minutes"
-  .venv/bin/python "{{cookiecutter.package_name}}/scripts/install.py" --stack-only
+  .venv/bin/python "{{cookiecutter.package_name}}/scripts/install.py" --stack-only --torch-index "$TORCH_INDEX"
   echo "==> Installing the template's dev tools"
   "${PIP[@]}" install --progress-bar on -c requirements/constraints.txt -r requirements/dev.txt
 fi
