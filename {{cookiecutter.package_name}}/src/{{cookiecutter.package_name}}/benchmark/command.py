@@ -137,8 +137,29 @@ def catalogue(config: Path) -> tuple[dict[str, BenchmarkTask], str | None]:
     return tasks, missing
 
 
+def source_digest(*folders: str) -> str:
+    """A digest of this package's Python source (only ``folders`` of it, if given)."""
+    package = Path(__file__).resolve().parents[1]
+    roots = [package / folder for folder in folders] or [package]
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def fingerprint(task: BenchmarkTask, trainer_type: str, budget: int) -> str:
-    """What a run depends on: when it changes, a stored run is not reused."""
+    """What a run depends on: when it changes, a stored run is not reused.
+
+    For this package's trainer that includes all of its source, so a changed
+    loss is trained again; for the built-in, the environments' source and
+    ML-Agents' version.
+    """
+    if trainer_type == BUILTIN_TWIN:
+        code = f"mlagents {MLAGENTS_VERSION}, {source_digest('tasks', 'simulator')}"
+    else:
+        code = source_digest()
     what = {
         "task": task.name,
         "settings": task.settings,
@@ -146,6 +167,7 @@ def fingerprint(task: BenchmarkTask, trainer_type: str, budget: int) -> str:
         "budget": budget,
         "threshold": task.threshold,
         "window": task.window,
+        "code": code,
     }
     text = json.dumps(what, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -481,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{label}: done before, kept ({path})", flush=True)
                 results.append(stored)
                 continue
-            print(f"{label}: its settings changed since {path}; running again")
+            print(f"{label}: its settings or code changed since {path}; running again")
         print(
             f"{label}: training (budget {budget:,} steps, stops at a mean "
             f"above {task.threshold:g} over {task.window} episodes)",
