@@ -169,10 +169,26 @@ def test_static_checks_pass(bake, options: dict, mypy_cache: Path) -> None:
     ] == []
 
 
-@pytest.mark.parametrize("options", COMBINATIONS)
+# The licence changes only LICENSE and the metadata, which the static checks and
+# test_install.py check for every combination: the code's own suite runs once per
+# flavour and tooling choice, each with another licence.
+CODE_COMBINATIONS = [
+    pytest.param(
+        {"algorithm": a, "include_tooling": tooling, "license": lic},
+        id=f"{a}-{'tooling' if tooling else 'bare'}-{lic}",
+    )
+    for (a, tooling), lic in zip(
+        [(a, tooling) for a in FLAVOURS for tooling in (True, False)],
+        LICENSES,
+        strict=True,
+    )
+]
+
+
+@pytest.mark.parametrize("options", CODE_COMBINATIONS)
 def test_generated_fast_tier_passes(bake, options: dict) -> None:
-    """Installed, each combination passes its own fast tier (the slow tier runs for
-    the defaults in test_generated_project.py)."""
+    """Installed, each flavour with and without the tooling passes its own fast
+    tier (the slow tier runs for the defaults in test_generated_project.py)."""
     project = bake(**options)
     run([*PIP, "install", "--no-deps", "-e", "."], cwd=project)
     try:
@@ -228,7 +244,9 @@ def test_the_build_needs_no_mlagents(bake) -> None:
 
 
 @pytest.mark.parametrize("tooling", [True, False])
-def test_train_and_player_commands_exist_only_with_the_tooling(bake, tooling: bool) -> None:
+def test_train_and_player_commands_exist_only_with_the_tooling(
+    bake, tooling: bool
+) -> None:
     project = bake(include_tooling=tooling)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     scripts = pyproject["project"].get("scripts", {})
