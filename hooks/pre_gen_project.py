@@ -860,6 +860,7 @@ RESERVED = json.loads(r"""{% raw %}
   "LAMBDA": "defined in test_maths.py",
   "LEGACY_ONNX_NOTE": "defined in command.py",
   "LENGTH": "defined in race.py",
+  "LONG_TASK": "defined in test_benchmark.py",
   "LegacyOnnxSerializer": "defined in onnx_export.py",
   "LogProbsTuple": "imported in test_maths.py from mlagents.trainers.torch_entities.action_log_probs",
   "MAX_ENTITIES": "defined in goal.py",
