@@ -23,7 +23,15 @@ from .conftest import BIN, PIP, run
 
 pytestmark = pytest.mark.slow
 # The generated project's own test command.
-GENERATED_PYTEST = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"]
+GENERATED_PYTEST = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "-v",
+    "--tb=short",
+    "-p",
+    "no:cacheprovider",
+]
 
 
 def wait_for_line(command: list, cwd: Path, expected: str, timeout: float) -> str:

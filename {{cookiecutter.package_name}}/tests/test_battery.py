@@ -155,11 +155,14 @@ def corridor() -> ChainTask:
 
 
 def assert_solved(result: Result) -> None:
-    assert result.steps_to(SOLVED) is not None, result.summary()
+    # The steps first, so that a failure shows the summary, not the whole Result.
+    steps = result.steps_to(SOLVED)
+    assert steps is not None, result.summary()
 
 
 def assert_never_solved(result: Result) -> None:
-    assert result.steps_to(SOLVED) is None, result.summary()
+    steps = result.steps_to(SOLVED)
+    assert steps is None, f"solved at step {steps}: {result.summary()}"
 
 
 @pytest.mark.parametrize(
