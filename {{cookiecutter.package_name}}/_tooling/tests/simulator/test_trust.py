@@ -199,6 +199,10 @@ def _wait_for(predicate: Any, timeout: float) -> None:
         time.sleep(0.5)
 
 
+def _sigint_as_in_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_saves_a_checkpoint_and_onnx_and_exits_cleanly(
     config_dict: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -211,6 +215,10 @@ def test_ctrl_c_saves_a_checkpoint_and_onnx_and_exits_cleanly(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # As in a terminal's foreground job. A shell's background job (`cmd &`,
+        # as some CI runners start their scripts) ignores SIGINT, and the child
+        # would inherit that, so Python would never raise KeyboardInterrupt.
+        preexec_fn=_sigint_as_in_a_terminal,
     )
     run_dir = results / "run" / "3DBall"
     _wait_for(lambda: list(run_dir.glob("events.out.tfevents.*")), 300)
