@@ -48,6 +48,7 @@ CORE_FILES = {
     "src/my_trainer/tasks/__init__.py",
     "src/my_trainer/tasks/base.py",
     "src/my_trainer/tasks/battery_config.py",
+    "src/my_trainer/tasks/behaviors.py",
     "src/my_trainer/tasks/chain.py",
     "src/my_trainer/tasks/demos.py",
     "src/my_trainer/tasks/goal.py",

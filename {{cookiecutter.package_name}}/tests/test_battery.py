@@ -11,7 +11,6 @@ Run it after changing the loss: ``pytest -m battery`` (a few minutes).
 and budgets instead, ``both`` runs the two side by side.
 """
 
-import copy
 import functools
 import json
 import os
@@ -25,6 +24,7 @@ import pytest
 import torch
 from mlagents.trainers.settings import EncoderType
 from mlagents.trainers.torch_entities.utils import ModelUtils
+from mlagents.trainers.training_status import GlobalTrainingStatus, StatusType
 from mlagents_envs.side_channel.side_channel import SideChannel
 
 from {{ cookiecutter.package_name }}.tasks.base import SeveralBehaviors
@@ -32,9 +32,8 @@ from {{ cookiecutter.package_name }}.tasks.battery_config import (
     BUILTIN_FAILS,
     BUILTIN_TWIN,
     INTRINSIC,
-    SETTINGS,
-    STEPS,
 )
+from {{ cookiecutter.package_name }}.tasks.behaviors import battery_behavior as behavior
 from {{ cookiecutter.package_name }}.tasks.chain import ChainTask
 from {{ cookiecutter.package_name }}.tasks.chain import expert as chain_expert
 from {{ cookiecutter.package_name }}.tasks.demos import record_demonstration
@@ -73,22 +72,6 @@ def trainer_type(battery_trainer: str, monkeypatch: pytest.MonkeyPatch) -> str:
             torch.onnx, "export", functools.partial(torch.onnx.export, dynamo=False)
         )
     return battery_trainer
-
-
-def behavior(task: str, **overrides: Any) -> dict[str, Any]:
-    """This flavour's battery settings for ``task``, with its step budget.
-
-    ``hyperparameters`` and ``network_settings`` overrides are merged into the
-    defaults; any other key (``reward_signals`` included) replaces its default.
-    """
-    settings = copy.deepcopy(SETTINGS)
-    settings["max_steps"] = STEPS[task]
-    for key, value in overrides.items():
-        if key in ("hyperparameters", "network_settings"):
-            settings[key] = {**settings[key], **value}
-        else:
-            settings[key] = value
-    return settings
 
 
 # One row per training run, written by ``--battery-report=<file.json>``.
@@ -221,22 +204,51 @@ def test_goal_signal(trainer_type: str, conditioning: str) -> None:
     assert_solved(run(env, trainer_type, {"Goal": settings}))
 
 
+# The ELO only climbs while the learner beats weaker snapshots: two good racers
+# draw. So the learner always meets a past snapshot (never its latest self), and
+# the window keeps the early, weak ones in play for most of the budget.
+SELF_PLAY = {
+    "save_steps": 500,
+    "swap_steps": 500,
+    "team_change": 2000,
+    "window": 10,
+    "play_against_latest_model_ratio": 0.0,
+    "initial_elo": 1200.0,
+}
+# Measured over seeds 1-6, each with both team orders (below): the lowest final
+# ELO was 1222 for our off-policy trainer and 1220 for sac (ppo and ours: 1336);
+# a run that does not learn stays within 1199-1205.
+ELO_GAIN = 10.0
+
+
 def test_self_play(trainer_type: str) -> None:
-    """Two teams race; ML-Agents' GhostTrainer wraps the trainer; ELO must climb."""
-    self_play = {
-        "save_steps": 500,
-        "swap_steps": 500,
-        "team_change": 2000,
-        "window": 5,
-        "play_against_latest_model_ratio": 0.5,
-        "initial_elo": 1200.0,
-    }
-    settings = behavior("self-play", self_play=self_play)
+    """Two teams race; ML-Agents' GhostTrainer wraps the trainer; ELO must climb.
+
+    Which team learns first follows the order of a set of behavior names inside
+    ML-Agents, so it changes with PYTHONHASHSEED: the same seed gives one of two
+    runs. The threshold holds for both.
+    """
+    settings = behavior("self-play", self_play=SELF_PLAY)
     # The whole budget: what counts is the ELO at its end.
     result = run(RaceTask(), trainer_type, {"Race": settings}, stop_at=None)
     elo = [value for _, value in result.log.stats["Race:Self-play/ELO"]]
     REPORT[-1]["final_elo"] = elo[-1] if elo else None
-    assert elo and elo[-1] > 1225.0, elo
+    assert elo and elo[-1] > SELF_PLAY["initial_elo"] + ELO_GAIN, elo
+
+
+def test_each_self_play_run_starts_at_its_initial_elo() -> None:
+    """ML-Agents keeps the ELO in a process-global status, which a run must not inherit.
+
+    ``mlagents-learn`` runs once per process; the battery runs many, and the
+    built-in twin's self-play run follows ours. The harness starts each run
+    from its own status, as a fresh process would.
+    """
+    GlobalTrainingStatus.set_parameter_state("Race", StatusType.ELO, 2000.0)
+    settings = behavior("self-play", self_play=SELF_PLAY, max_steps=1500)
+    result = run(RaceTask(), TRAINER_TYPE, {"Race": settings}, stop_at=None)
+    elo = [value for _, value in result.log.stats["Race:Self-play/ELO"]]
+    # One summary's worth of matches moves the ELO by tens of points, not 800.
+    assert elo and abs(elo[0] - SELF_PLAY["initial_elo"]) < 100, elo
 
 
 @pytest.mark.parametrize("signal", sorted(INTRINSIC))

@@ -21,7 +21,8 @@ from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents_envs.base_env import BaseEnv
 from mlagents_envs.side_channel.side_channel import SideChannel
 
-from ..tasks.battery_config import INTRINSIC, SETTINGS, STEPS
+from ..tasks.battery_config import INTRINSIC
+from ..tasks.behaviors import battery_behavior
 from ..tasks.chain import ChainTask
 from ..tasks.goal import GoalTask
 
@@ -73,18 +74,6 @@ class GoalFactory:
 def corridor(seed: int) -> BaseEnv:
     """The battery's long corridor, which needs an intrinsic reward."""
     return ChainTask(length=28, max_steps=56, seed=seed)
-
-
-def battery_behavior(task: str, **overrides: Any) -> dict[str, Any]:
-    """This flavour's battery settings for ``task`` (as ``tests/test_battery.py``)."""
-    settings = copy.deepcopy(SETTINGS)
-    settings["max_steps"] = STEPS[task]
-    for key, value in overrides.items():
-        if key in ("hyperparameters", "network_settings"):
-            settings[key] = {**settings[key], **value}
-        else:
-            settings[key] = value
-    return settings
 
 
 def battery_tasks() -> dict[str, BenchmarkTask]:

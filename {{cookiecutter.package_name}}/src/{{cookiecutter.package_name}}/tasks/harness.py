@@ -30,6 +30,7 @@ from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
 from mlagents.trainers.subprocess_env_manager import SubprocessEnvManager
 from mlagents.trainers.trainer import TrainerFactory
 from mlagents.trainers.trainer_controller import TrainerController
+from mlagents.trainers.training_status import GlobalTrainingStatus
 from mlagents_envs.base_env import BaseEnv
 from mlagents_envs.exception import UnityCommunicatorStoppedException
 from mlagents_envs.side_channel.environment_parameters_channel import (
@@ -268,6 +269,13 @@ def train(
         StatsReporter.add_writer(writer)
     with tempfile.TemporaryDirectory() as scratch:
         out = output_dir or Path(scratch)
+        # So is GlobalTrainingStatus (ELO, curriculum lessons, checkpoints): a run
+        # starts from its own run_logs only, as a fresh mlagents-learn does.
+        # Without this, a self-play run would start from the last run's ELO.
+        status_file = out / "run_logs" / "training_status.json"
+        GlobalTrainingStatus.saved_state.clear()
+        if resume:
+            GlobalTrainingStatus.load_state(str(status_file))
         param_manager = EnvironmentParameterManager(
             options.environment_parameters, seed, restore=resume
         )
@@ -299,6 +307,8 @@ def train(
         finally:
             manager.close()
             StatsReporter.writers.clear()
+            status_file.parent.mkdir(parents=True, exist_ok=True)
+            GlobalTrainingStatus.save_state(str(status_file))
     # Tasks run in subprocesses keep their returns there; use the stats instead.
     returns = list(getattr(env, "episode_returns", []))
     end_steps = list(getattr(env, "episode_end_steps", []))

@@ -159,6 +159,8 @@ def run_training(
         checkpoints.maybe_init_path,
     )
     os.makedirs(checkpoints.run_logs_dir, exist_ok=True)
+    # Process-global: an earlier run in this process (a test) must not leak in.
+    GlobalTrainingStatus.saved_state.clear()
     if checkpoints.resume:
         GlobalTrainingStatus.load_state(
             os.path.join(checkpoints.run_logs_dir, "training_status.json")
