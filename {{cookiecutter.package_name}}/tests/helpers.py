@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
-from mlagents.trainers.settings import RunOptions
+from mlagents.trainers.settings import RunOptions, TrainerSettings
 from mlagents.trainers.stats import StatsSummary, StatsWriter
 from mlagents.trainers.trajectory import ObsUtil
-from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.base_env import BaseEnv, BehaviorSpec
 from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
 )
@@ -88,17 +88,31 @@ def trainer_for(
     [(name, spec)] = task.behavior_specs.items()
     behaviors = {name: behavior}
     settings = RunOptions.from_dict({"behaviors": behaviors}).behaviors[name]
+    return build_trainer(settings, name, spec, artifact_path)
+
+
+def build_trainer(
+    settings: TrainerSettings,
+    behavior_id: str,
+    spec: BehaviorSpec,
+    artifact_path: Path,
+    load: bool = False,
+) -> {{ cookiecutter.trainer_class_name }}:
+    """Our trainer with its policy and optimizer, as ``TrainerController`` adds them.
+
+    ``load`` resumes from the checkpoint in ``artifact_path``, as ``--resume`` does.
+    """
+    parsed = BehaviorIdentifiers.from_name_behavior_id(behavior_id)
     trainer = {{ cookiecutter.trainer_class_name }}(
-        behavior_name=name,
+        behavior_name=parsed.brain_name,
         reward_buff_cap=10,
         trainer_settings=settings,
         training=True,
-        load=False,
+        load=load,
         seed=0,
         artifact_path=str(artifact_path),
     )
-    behavior_id = BehaviorIdentifiers.from_name_behavior_id(name)
-    trainer.add_policy(behavior_id, trainer.create_policy(behavior_id, spec))
+    trainer.add_policy(parsed, trainer.create_policy(parsed, spec))
     return trainer
 
 

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 import torch
 from mlagents.torch_utils import default_device, set_torch_config
-from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.settings import RunOptions, TorchSettings
 
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
 )
 
-from .helpers import synthetic_buffer
+from .helpers import build_trainer, synthetic_buffer
 from .test_update import BEHAVIOR_NAME, SPEC
 
 DEVICES = [
@@ -54,18 +53,7 @@ def build(
 ) -> {{ cookiecutter.trainer_class_name }}:
     """The trainer with its policy and optimizer, as ``mlagents-learn`` builds them."""
     settings = RunOptions.from_dict(config_dict).behaviors["3DBall"]
-    trainer = {{ cookiecutter.trainer_class_name }}(
-        behavior_name="3DBall",
-        reward_buff_cap=10,
-        trainer_settings=settings,
-        training=True,
-        load=resume,
-        seed=0,
-        artifact_path=str(artifacts),
-    )
-    behavior_id = BehaviorIdentifiers.from_name_behavior_id(BEHAVIOR_NAME)
-    trainer.add_policy(behavior_id, trainer.create_policy(behavior_id, SPEC))
-    return trainer
+    return build_trainer(settings, BEHAVIOR_NAME, SPEC, artifacts, load=resume)
 
 
 def tensors(trainer: {{ cookiecutter.trainer_class_name }}) -> dict[str, torch.Tensor]:

@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.settings import RunOptions
 from mlagents_envs.base_env import (
     ActionSpec,
@@ -17,12 +16,9 @@ from mlagents_envs.base_env import (
 from {{ cookiecutter.package_name }}.optimizer import (
     {{ cookiecutter.trainer_class_name }}Optimizer,
 )
-from {{ cookiecutter.package_name }}.trainer import (
-    {{ cookiecutter.trainer_class_name }},
-)
 
 from .conftest import ALGORITHM
-from .helpers import synthetic_buffer
+from .helpers import build_trainer, synthetic_buffer
 
 EXPECTED_STATS_BY_ALGORITHM = {
     "on-policy": {
@@ -65,18 +61,7 @@ def make_optimizer(
 ) -> {{ cookiecutter.trainer_class_name }}Optimizer:
     """The trainer's own policy and optimizer, as ML-Agents would build them."""
     settings = RunOptions.from_dict(config_dict).behaviors["3DBall"]
-    trainer = {{ cookiecutter.trainer_class_name }}(
-        behavior_name="3DBall",
-        reward_buff_cap=10,
-        trainer_settings=settings,
-        training=True,
-        load=False,
-        seed=0,
-        artifact_path=str(tmp_path),
-    )
-    behavior_id = BehaviorIdentifiers.from_name_behavior_id(BEHAVIOR_NAME)
-    trainer.policy = trainer.create_policy(behavior_id, SPEC)
-    return trainer.create_optimizer()
+    return build_trainer(settings, BEHAVIOR_NAME, SPEC, tmp_path).optimizer
 
 
 def parameters(
