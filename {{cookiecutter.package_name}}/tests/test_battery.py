@@ -33,7 +33,9 @@ from {{ cookiecutter.package_name }}.tasks.battery_config import (
     BUILTIN_TWIN,
     INTRINSIC,
 )
-from {{ cookiecutter.package_name }}.tasks.behaviors import battery_behavior as behavior
+from {{ cookiecutter.package_name }}.tasks.behaviors import (
+    battery_behavior as behavior,
+)
 from {{ cookiecutter.package_name }}.tasks.chain import ChainTask
 from {{ cookiecutter.package_name }}.tasks.chain import expert as chain_expert
 from {{ cookiecutter.package_name }}.tasks.demos import record_demonstration

@@ -71,11 +71,9 @@ def tiny_tasks() -> list[str]:
     return [TASK, LONG_TASK, *(["3DBall"] if has_simulator() else [])]
 
 
-@pytest.fixture(scope="module")
-def tiny_benchmark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("benchmark")
-    tasks = tiny_tasks()
-    command = [
+def benchmark_command(tasks: list[str], out: Path) -> list[str]:
+    """The benchmark command for ``tasks``: one seed, a tiny budget, into ``out``."""
+    return [
         sys.executable,
         "-m",
         "{{ cookiecutter.package_name }}.benchmark.command",
@@ -87,9 +85,14 @@ def tiny_benchmark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]
         str(STEPS),
         "--out",
         str(out),
-        "--progress-every",
-        "0.5",
     ]
+
+
+@pytest.fixture(scope="module")
+def tiny_benchmark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("benchmark")
+    tasks = tiny_tasks()
+    command = [*benchmark_command(tasks, out), "--progress-every", "0.5"]
     result = subprocess.run(
         command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900
     )
@@ -179,19 +182,7 @@ def test_tiny_benchmark_resumes_without_redoing_runs(
     before = {p: p.stat().st_mtime_ns for p in out.glob("runs/*/*.json")}
     tasks = sorted({r["task"] for r in runs_of(out)})
     again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "{{ cookiecutter.package_name }}.benchmark.command",
-            "--tasks",
-            *tasks,
-            "--seeds",
-            "1",
-            "--max-steps",
-            str(STEPS),
-            "--out",
-            str(out),
-        ],
+        benchmark_command(tasks, out),
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
