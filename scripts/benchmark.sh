@@ -2,7 +2,7 @@
 # Regenerate docs/benchmarks.md and its learning curves: render the template's
 # default project of each flavour, install it, and run its own `my-trainer-benchmark`
 # (3DBall to reward 90, 5 seeds, the generated trainer beside ML-Agents' built-in
-# twin). About 35 minutes on 2 cores. Interrupted, it resumes: finished runs are
+# twin). About 20 minutes on 2 quiet cores. Interrupted, it resumes: finished runs are
 # kept under build/benchmarks/. Extra arguments go to the benchmark command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
