@@ -1,4 +1,8 @@
-"""The player's process checks: alive while running, gone once exited or a zombie."""
+"""The player's process checks: alive while running, gone once exited or a zombie.
+
+And how the player reads a broken connection: a clean close while its trainer
+lives, an error once the trainer is gone.
+"""
 
 import subprocess
 import sys
@@ -14,6 +18,7 @@ from {{ cookiecutter.package_name }}.simulator.liveness import (
     is_alive,
     watch,
 )
+from {{ cookiecutter.package_name }}.simulator.player import PlayerExit, log_exit
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
@@ -68,3 +73,30 @@ def test_watch_calls_back_once_a_watched_process_dies() -> None:
     child.wait(timeout=30)
     assert done.wait(10), "never noticed the death"
     assert seen == [child.pid]
+
+
+def test_a_connection_cut_off_while_the_trainer_lives_is_a_clean_close(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ML-Agents' close can cut its last reply off; the trainer is still there."""
+    cut_off = PlayerExit("trainer connection lost: UNAVAILABLE", 1, cut_off=True)
+    with caplog.at_level("INFO", logger="player"):
+        assert log_exit(cut_off, [psutil.Process()]) == 0
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert "trainer closed the connection" in caplog.text
+
+
+def test_a_broken_connection_is_an_error_once_the_trainer_is_gone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    child = subprocess.Popen(SLEEPER)
+    gone = psutil.Process(child.pid)
+    child.kill()
+    child.wait(timeout=30)
+    cut_off = PlayerExit("trainer connection lost: UNAVAILABLE", 1, cut_off=True)
+    never_connected = PlayerExit("trainer connection lost: DEADLINE_EXCEEDED", 1)
+    with caplog.at_level("INFO", logger="player"):
+        assert log_exit(cut_off, [psutil.Process(), gone]) == 1
+        assert log_exit(never_connected, [psutil.Process()]) == 1
+    assert [r.levelname for r in caplog.records] == ["ERROR", "ERROR"]
+    assert "UNAVAILABLE" in caplog.records[0].message

@@ -107,7 +107,10 @@ def test_mlagents_learn_trains_through_the_player(
     for log in logs:
         text = log.read_text()
         assert "connected: trainer" in text
-        assert "trainer closed the connection (status 400)" in text
+        # Either the status-400 reply arrived, or ML-Agents stopped its server
+        # before it did (the player's log says which); never an error.
+        assert "INFO trainer closed the connection" in text, text
+        assert "ERROR" not in text, text
     time.sleep(1)
     assert player_pids() == []
 

@@ -45,7 +45,7 @@ from mlagents_envs.communicator_objects.unity_to_external_pb2_grpc import (
 )
 
 from . import ENVIRONMENTS
-from .liveness import ancestors, watch
+from .liveness import ancestors, first_gone, watch
 
 COMMUNICATION_VERSION = "1.5.0"
 PACKAGE_VERSION = "3.0.0"  # the com.unity.ml-agents release that speaks 1.5.0
@@ -59,9 +59,11 @@ log = logging.getLogger("player")
 class PlayerExit(Exception):
     """Ends the player; the message is the one line written to the log."""
 
-    def __init__(self, message: str, code: int) -> None:
+    def __init__(self, message: str, code: int, cut_off: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        # The connection broke after the trainer had connected (see ``main``).
+        self.cut_off = cut_off
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -98,6 +100,7 @@ class Player:
         self.env: BaseEnv | None = None
         self.sent_brains: set[str] = set()
         self.decision_agents: dict[str, np.ndarray] = {}
+        self.connected = False
 
     def exchange(
         self, message: UnityMessageProto, timeout: float | None = None
@@ -108,8 +111,9 @@ class Player:
             )
         except grpc.RpcError as error:
             raise PlayerExit(
-                f"trainer connection lost: {error.code().name}", 1
+                f"trainer connection lost: {error.code().name}", 1, self.connected
             ) from error
+        self.connected = True
         if reply.header.status != STATUS_OK:
             raise PlayerExit("trainer closed the connection (status 400); exiting", 0)
         return reply
@@ -257,6 +261,18 @@ def _add_agent_infos(
             observation.name = spec.name
 
 
+def log_exit(done: PlayerExit, trainer: Sequence[psutil.Process]) -> int:
+    """Write the player's last log line for ``done``; return its exit code."""
+    if done.cut_off and first_gone(trainer) is None:
+        # mlagents_envs' RpcCommunicator.close() sends status 400, then stops
+        # its server with no grace period, which can cut that last reply off.
+        # With every trainer process alive, a cut-off is that close.
+        log.info("trainer closed the connection (its server stopped); exiting")
+        return 0
+    (log.info if done.code == 0 else log.error)("%s", done)
+    return done.code
+
+
 def _exit_orphaned(gone: psutil.Process) -> None:
     log.error("trainer process %d is gone; exiting", gone.pid)
     logging.shutdown()
@@ -297,8 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         Player(UnityToExternalProtoStub(channel), args.simulator).run()
     except PlayerExit as done:
-        (log.info if done.code == 0 else log.error)("%s", done)
-        return done.code
+        return log_exit(done, watched)
     except Exception as error:  # one clear line, not a traceback
         log.error("player failed: %s: %s", type(error).__name__, error)
         return 1
