@@ -18,7 +18,11 @@ ANSWERS = json.loads(r"""
 {{ cookiecutter | tojson }}
 """.strip())
 
-FLAVOUR_DIRS = {"on-policy": "on_policy", "off-policy": "off_policy"}
+FLAVOUR_DIRS = {
+    "on-policy": "on_policy",
+    "off-policy": "off_policy",
+    "cooperative": "cooperative",
+}
 ANSWERS_FILE = ".cookiecutter-replay.json"
 
 

@@ -16,7 +16,7 @@ JINJA_LEFTOVER = re.compile(r"{{|}}|{%|%}|{#|#}|cookiecutter\.")
 # GitHub Actions expressions, which a workflow file may hold: ``${{ matrix.os }}``.
 ACTIONS_EXPRESSION = re.compile(r"\$\{\{ [A-Za-z0-9_.-]+ \}\}")
 
-FLAVOURS = ["on-policy", "off-policy"]
+FLAVOURS = ["on-policy", "off-policy", "cooperative"]
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 

@@ -55,7 +55,11 @@ def wait_for_line(command: list, cwd: Path, expected: str, timeout: float) -> st
 
 @pytest.mark.parametrize(
     "algorithm, name",
-    [("on-policy", "Bench PPO"), ("off-policy", "Bench SAC")],
+    [
+        ("on-policy", "Bench PPO"),
+        ("off-policy", "Bench SAC"),
+        ("cooperative", "Bench POCA"),
+    ],
 )
 def test_generated_project_installs_and_passes_its_own_suite(
     bake, algorithm: str, name: str
@@ -79,6 +83,8 @@ def test_generated_project_installs_and_passes_its_own_suite(
             timeout=120,
         )
         assert "Listening on port 5004" in output, output[-3000:]
+        if algorithm == "cooperative":
+            group_task_trains_with_the_train_command(project)
         bare_project_trains_under_mlagents_learn(bake, algorithm, name, project)
     finally:
         run([*PIP, "uninstall", "-y", project.name.replace("_", "-")], cwd=project)
@@ -95,6 +101,22 @@ def test_generated_project_installs_and_passes_its_own_suite(
         f"Invalid trainer type {trainer_type} was found"
         in result.stdout + result.stderr
     )
+
+
+def group_task_trains_with_the_train_command(project: Path) -> None:
+    """The cooperative flavour trains on its bundled group task without Unity."""
+    train = BIN / f"{project.name.replace('_', '-')}-train"
+    config = f"config/{project.name}_Escape.yaml"
+    result = run(
+        [str(train), config, "--env", "escape", "--run-id", "escape"]
+        + ["--stop-at-reward", "0.9", "--seed", "1"],
+        cwd=project,
+        timeout=900,
+    )
+    assert "Mean reward" in result.stdout and "stopping" in result.stdout, (
+        result.stdout[-3000:]
+    )
+    assert (project / "results/escape/Escape.onnx").stat().st_size > 0
 
 
 def free_port() -> int:

@@ -1,16 +1,19 @@
 """Shared fixtures: plugin registration, the example config, short training runs.
 
-``--battery-trainers`` picks who runs the small-task battery (``test_battery.py``):
+``--battery-trainers`` picks who runs the small-task battery (the ``trainer_type``
+fixture of ``test_battery.py`` and the flavour's other battery tests):
 ``ours`` (the default), ``builtin`` (ML-Agents' twin of this flavour) or ``both``.
 
 ML-Agents keeps trainer types in a global registry that is empty until
 ``register_trainer_plugins()`` runs, so every test session starts with it.
 """
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 import yaml
 from mlagents.plugins.trainer_type import register_trainer_plugins
 
@@ -47,6 +50,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         }[metafunc.config.getoption("--battery-trainers")]
         ids = ["ours" if t == TRAINER_TYPE else "builtin" for t in chosen]
         metafunc.parametrize("battery_trainer", chosen, ids=ids)
+
+
+@pytest.fixture
+def trainer_type(battery_trainer: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The trainer under test: ours, or ML-Agents' built-in twin for comparison.
+
+    ``battery_trainer`` is parametrized by ``--battery-trainers`` (conftest.py).
+    """
+    if battery_trainer == BUILTIN_TWIN:
+        legacy_onnx_export(monkeypatch)
+    return battery_trainer
+
+
+def legacy_onnx_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let ML-Agents' built-in trainers save their .onnx, for one test.
+
+    The built-ins export ONNX with torch's default (dynamo) exporter, which
+    fails on torch >= 2.9 when the run ends and saves. Our trainers use the
+    legacy exporter themselves; a built-in gets it here, in-process only.
+    """
+    monkeypatch.setattr(
+        torch.onnx, "export", functools.partial(torch.onnx.export, dynamo=False)
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -143,4 +143,8 @@ def synthetic_buffer(
         for name in stream_names:
             buffer[RewardSignalUtil.rewards_key(name)].append(0.1)
             buffer[RewardSignalUtil.returns_key(name)].append(float(rng.normal()))
+            # Read by the cooperative flavour only: b^i_t, the old baseline.
+            buffer[RewardSignalUtil.baseline_estimates_key(name)].append(
+                float(rng.normal())
+            )
     return buffer

@@ -11,7 +11,6 @@ Run it after changing the loss: ``pytest -m battery`` (a few minutes).
 and budgets instead, ``both`` runs the two side by side.
 """
 
-import functools
 import json
 import os
 import time
@@ -21,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import torch
 from mlagents.trainers.settings import EncoderType
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.training_status import GlobalTrainingStatus, StatusType
@@ -58,22 +56,6 @@ SEED = 1
 # the step budget (the goal task's best return is 0.99; a policy that ignores
 # the goal scores below 0.5). Runs report the steps it took ("steps to solve").
 SOLVED = 0.9
-
-
-@pytest.fixture
-def trainer_type(battery_trainer: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The trainer under test: ours, or ML-Agents' built-in twin for comparison.
-
-    ``battery_trainer`` is parametrized by ``--battery-trainers`` (conftest.py).
-    """
-    if battery_trainer == BUILTIN_TWIN:
-        # The built-ins export ONNX with torch's default (dynamo) exporter, which
-        # fails on torch >= 2.9 when the run ends and saves. Our trainers use the
-        # legacy exporter themselves; the built-in twin gets it here, in-process only.
-        monkeypatch.setattr(
-            torch.onnx, "export", functools.partial(torch.onnx.export, dynamo=False)
-        )
-    return battery_trainer
 
 
 # One row per training run, written by ``--battery-report=<file.json>``.

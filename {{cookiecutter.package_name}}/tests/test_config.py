@@ -65,6 +65,16 @@ BAD_VALUES_BY_ALGORITHM = {
         ("batch_size", 0, r"batch_size must be in \(0, inf\]"),
         ("buffer_init_steps", -5, r"buffer_init_steps must be in \[0, inf\]"),
     ],
+    "cooperative": [
+        ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
+        ("epsilon", 1.5, r"epsilon must be in \(0, 1\)"),
+        ("epsilon", 0.05, r"epsilon \(0.05\) is below 0.1, the floor"),
+        ("lambd", 1.01, r"lambd must be in \[0, 1\]"),
+        ("beta", -1.0, r"beta must be in \[0, inf\]"),
+        ("beta", 1e-06, r"beta \(1e-06\) is below 1e-05, the floor"),
+        ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
+        ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
+    ],
 }
 
 

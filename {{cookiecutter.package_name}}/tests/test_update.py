@@ -39,6 +39,14 @@ EXPECTED_STATS_BY_ALGORITHM = {
         "Policy/Extrinsic Q Value",
         "Policy/Learning Rate",
     },
+    "cooperative": {
+        "Losses/Policy Loss",
+        "Losses/Value Loss",
+        "Losses/Baseline Loss",
+        "Policy/Learning Rate",
+        "Policy/Epsilon",
+        "Policy/Beta",
+    },
 }
 # 3DBall's interface: 8 vector observations, 2 continuous actions.
 BEHAVIOR_NAME = "3DBall?team=0"

@@ -23,10 +23,13 @@ from .helpers import train_command, train_on_simulator
 SHORT_RUN_BY_ALGORITHM: dict[str, dict[str, float]] = {
     "on-policy": {"batch_size": 128, "buffer_size": 2048},
     "off-policy": {},
+    "cooperative": {"batch_size": 128, "buffer_size": 2048},
 }
 SHORT_RUN = SHORT_RUN_BY_ALGORITHM[ALGORITHM]
 SHORT_RUN_STEPS = 36000
-BENCHMARK_STEPS = {"on-policy": 300000, "off-policy": 200000}[ALGORITHM]
+BENCHMARK_STEPS = {"on-policy": 300000, "off-policy": 200000, "cooperative": 300000}[
+    ALGORITHM
+]
 
 pytestmark = pytest.mark.slow
 

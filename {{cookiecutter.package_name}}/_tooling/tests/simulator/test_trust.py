@@ -35,6 +35,7 @@ STEPS = 3000
 HYPERPARAMETERS_BY_ALGORITHM: dict[str, dict[str, Any]] = {
     "on-policy": {"batch_size": 128, "buffer_size": 1024},
     "off-policy": {"save_replay_buffer": True},
+    "cooperative": {"batch_size": 128, "buffer_size": 1024},
 }
 HYPERPARAMETERS = HYPERPARAMETERS_BY_ALGORITHM[ALGORITHM]
 

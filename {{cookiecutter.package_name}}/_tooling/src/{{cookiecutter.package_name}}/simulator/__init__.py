@@ -14,16 +14,18 @@ can be deleted (or left out when rendering the template) without touching it.
 * ``mlagents_internals.py``: the one place that reaches inside ML-Agents.
 
 Add your own ``BaseEnv`` to ``ENVIRONMENTS`` to train on it with the train
-command or serve it with the player.
+command or serve it with the player. The battery's tasks that make sense as
+scenes (``tasks/scenes.py``) are there too.
 """
 
 from collections.abc import Callable
 
 from mlagents_envs.base_env import BaseEnv
 
+from ..tasks.scenes import SCENES
 from .ball3d import Ball3DEnv
 
 # Name -> factory(seed, num_areas, side_channels). The first entry is the default.
-ENVIRONMENTS: dict[str, Callable[..., BaseEnv]] = {"3DBall": Ball3DEnv}
+ENVIRONMENTS: dict[str, Callable[..., BaseEnv]] = {"3DBall": Ball3DEnv, **SCENES}
 
 __all__ = ["Ball3DEnv", "ENVIRONMENTS"]

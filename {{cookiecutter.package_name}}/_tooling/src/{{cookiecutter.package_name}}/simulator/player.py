@@ -241,6 +241,7 @@ def _add_agent_infos(
         return
     interrupted = getattr(steps, "interrupted", None)
     rewards = steps.reward.tolist()
+    group_ids, group_rewards = steps.group_id.tolist(), steps.group_reward.tolist()
     observations = [obs.reshape(len(steps.agent_id), -1).tolist() for obs in steps.obs]
     for i, agent_id in enumerate(steps.agent_id.tolist()):
         info = infos.add()
@@ -250,6 +251,9 @@ def _add_agent_infos(
             bool(interrupted[i]) if interrupted is not None else False
         )
         info.id = agent_id
+        # Agents of a SimpleMultiAgentGroup: the group (0 = none) and its reward.
+        info.group_id = group_ids[i]
+        info.group_reward = group_rewards[i]
         for values, spec in zip(observations, observation_specs, strict=True):
             observation = info.observations.add()
             observation.shape.extend(spec.shape)

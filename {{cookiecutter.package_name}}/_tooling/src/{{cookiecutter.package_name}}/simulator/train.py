@@ -58,7 +58,9 @@ from mlagents_envs.side_channel.side_channel import SideChannel
 from . import ENVIRONMENTS
 from .mlagents_internals import DeadWorkerWatchdog, dead_workers, version_problem
 
-REWARD_STAT = "Environment/Cumulative Reward"
+# A group's return when the trainer reports one (a cooperative trainer), else
+# each agent's: the reward the train command reports and stops at.
+REWARD_STATS = ("Environment/Group Cumulative Reward", "Environment/Cumulative Reward")
 logger = logging_util.get_logger(__name__)
 
 
@@ -95,9 +97,10 @@ class RewardTracker(StatsWriter):
     def write_stats(
         self, category: str, values: dict[str, StatsSummary], step: int
     ) -> None:
-        summary = values.get(REWARD_STAT)
-        if summary is None or summary.num == 0:
+        reported = [values[s] for s in REWARD_STATS if s in values]
+        if not reported or reported[0].num == 0:
             return
+        summary = reported[0]
         self.latest[category] = summary.mean
         self.steps[category] = step
         target = self.stop_at_reward

@@ -1,0 +1,256 @@
+"""The maths of the MA-POCA-style trainer, each test checked against its equation by hand.
+
+* The lambda-returns G_t = r_t + gamma * ((1 - lambda) V(s_{t+1}) + lambda G_{t+1})
+  and the advantages A^i_t = G_t - b^i_t, computed by ``_process_trajectory``
+  for a group episode that ends, one cut off, one cut at ``time_horizon`` and
+  an agent that leaves before its group (the last three bootstrap).
+* The extrinsic reward r_t = r^i_t + sum_{j != i} r^j_t + r^G_t.
+* PPO's clipped surrogate and the clipped baseline loss in ``optimizer.py``.
+* Each agent's recurrent critic memory is its own.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
+from mlagents.trainers.torch_entities.action_log_probs import LogProbsTuple
+from mlagents.trainers.trajectory import AgentExperience, AgentStatus, Trajectory
+from mlagents_envs.base_env import ActionTuple
+
+from {{ cookiecutter.package_name }}.optimizer import (
+    clipped_surrogate_loss,
+    clipped_value_loss,
+)
+from {{ cookiecutter.package_name }}.tasks.escape import EscapeTask
+from {{ cookiecutter.package_name }}.trainer import (
+    {{ cookiecutter.trainer_class_name }},
+)
+
+from .conftest import TRAINER_TYPE
+from .helpers import trainer_for
+
+GAMMA, LAMBDA = 0.9, 0.8
+REWARDS = [1.0, 0.0, 2.0]
+VALUES = [0.5, 0.4, 0.3]  # V(s_0), V(s_1), V(s_2), as the group critic would say
+BASELINES = [0.2, 0.1, 0.7]  # b^i_0, b^i_1, b^i_2
+BOOTSTRAP = 0.6  # V(s_3), the group's state after the last step
+
+# G_2 = r_2 + gamma V(s_3); G_t = r_t + gamma ((1 - lambda) V(s_{t+1}) + lambda G_{t+1}).
+# The group's episode ended at s_3, so V(s_3) counts as 0:
+#   G_2 = 2; G_1 = 0 + 0.9 (0.2 * 0.3 + 0.8 * 2) = 1.494;
+#   G_0 = 1 + 0.9 (0.2 * 0.4 + 0.8 * 1.494) = 2.14768
+RETURNS_ENDED = [2.14768, 1.494, 2.0]
+# Bootstrapped from V(s_3) = 0.6: G_2 = 2 + 0.9 * 0.6 = 2.54;
+#   G_1 = 0.9 (0.06 + 0.8 * 2.54) = 1.8828; G_0 = 1 + 0.9 (0.08 + 0.8 * 1.8828) = 2.427616
+RETURNS_CUT = [2.427616, 1.8828, 2.54]
+
+
+def make_trainer(tmp_path: Path, **network: Any) -> {{ cookiecutter.trainer_class_name }}:
+    """Our trainer with a policy for the escape task, as ML-Agents builds one."""
+    behavior = {
+        "trainer_type": TRAINER_TYPE,
+        "hyperparameters": {"lambd": LAMBDA},
+        "network_settings": {"hidden_units": 8, **network},
+        "reward_signals": {"extrinsic": {"gamma": GAMMA, "strength": 1.0}},
+    }
+    return trainer_for(EscapeTask(), behavior, tmp_path)
+
+
+def no_move() -> ActionTuple:
+    """One step's action of one agent: no continuous part, one discrete branch."""
+    return ActionTuple(
+        continuous=np.zeros(0, dtype=np.float32),
+        discrete=np.zeros(1, dtype=np.int32),
+    )
+
+
+def teammate(done: bool, reward: float = 0.0) -> AgentStatus:
+    return AgentStatus(
+        obs=[np.zeros(4, dtype=np.float32)],
+        reward=reward,
+        action=no_move(),
+        done=done,
+    )
+
+
+def trajectory(
+    done: bool,
+    interrupted: bool,
+    teammate_done: bool = True,
+    teammate_reward: float = 0.0,
+    group_reward: float = 0.0,
+    agent_id: str = "agent-0",
+) -> Trajectory:
+    """Three steps with REWARDS beside one teammate; ``done``/``interrupted`` mark the last."""
+    last = len(REWARDS) - 1
+    steps = [
+        AgentExperience(
+            obs=[np.full(4, t, dtype=np.float32)],
+            reward=reward,
+            done=done and t == last,
+            action=no_move(),
+            action_probs=LogProbsTuple(discrete=np.zeros(1, dtype=np.float32)),
+            action_mask=[np.ones(3, dtype=bool)],
+            prev_action=np.zeros(1, dtype=np.float32),
+            interrupted=interrupted and t == last,
+            memory=np.zeros(0, dtype=np.float32),
+            group_status=[
+                teammate(teammate_done and t == last, teammate_reward),
+            ],
+            group_reward=group_reward,
+        )
+        for t, reward in enumerate(REWARDS)
+    ]
+    next_obs = [np.full(4, len(REWARDS), dtype=np.float32)]
+    next_group_obs = [[np.zeros(4, dtype=np.float32)]]
+    return Trajectory(steps, next_obs, next_group_obs, agent_id, "Escape")
+
+
+@pytest.mark.parametrize(
+    "done, interrupted, teammate_done, expected_returns",
+    [
+        (True, False, True, RETURNS_ENDED),
+        (True, True, True, RETURNS_CUT),  # cut off at max_step
+        (False, False, False, RETURNS_CUT),  # cut at time_horizon, episode goes on
+        (True, False, False, RETURNS_CUT),  # left before its group: bootstraps
+    ],
+    ids=["group-ended", "max-step-cut-off", "time-horizon-cut", "left-before-group"],
+)
+def test_lambda_returns_and_advantages_match_the_hand_computed_values(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    done: bool,
+    interrupted: bool,
+    teammate_done: bool,
+    expected_returns: list[float],
+) -> None:
+    trainer = make_trainer(tmp_path)
+    asked_done: list[bool] = []
+
+    def critic_says(
+        buffer: Any, next_obs: Any, next_group_obs: Any, done: bool, agent_id: str
+    ) -> tuple[Any, ...]:
+        # V(s_t), b^i_t, and V(s_T) (0 once the group's episode ended).
+        asked_done.append(done)
+        next_value = np.array([0.0 if done else BOOTSTRAP])
+        extrinsic = {"extrinsic": np.array(VALUES)}
+        return extrinsic, {"extrinsic": np.array(BASELINES)}, {"extrinsic": next_value}, None, None
+
+    monkeypatch.setattr(
+        trainer.optimizer, "get_trajectory_and_baseline_value_estimates", critic_says
+    )
+    trainer._process_trajectory(trajectory(done, interrupted, teammate_done))
+
+    # Only the end of the whole group's episode stops the bootstrap.
+    assert asked_done == [done and teammate_done and not interrupted]
+    buffer = trainer.update_buffer
+    returns = np.array(buffer[RewardSignalUtil.returns_key("extrinsic")]).ravel()
+    advantages = np.array(buffer[RewardSignalUtil.advantage_key("extrinsic")]).ravel()
+    np.testing.assert_allclose(returns, expected_returns, rtol=1e-5)
+    # A^i_t = G_t - b^i_t: the counterfactual advantage, not G_t - V(s_t).
+    np.testing.assert_allclose(
+        advantages, np.subtract(expected_returns, BASELINES), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.array(buffer[BufferKey.ADVANTAGES]).ravel(), advantages, rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.array(buffer[RewardSignalUtil.baseline_estimates_key("extrinsic")]).ravel(),
+        BASELINES,
+    )
+
+
+def test_extrinsic_reward_adds_groupmates_and_the_group(tmp_path: Path) -> None:
+    # r_t = r^i_t + sum_{j != i} r^j_t + r^G_t, with r^j = 0.5 and r^G = 0.25.
+    trainer = make_trainer(tmp_path)
+    trainer._process_trajectory(
+        trajectory(True, False, teammate_reward=0.5, group_reward=0.25)
+    )
+    rewards = np.array(trainer.update_buffer[RewardSignalUtil.rewards_key("extrinsic")])
+    np.testing.assert_allclose(rewards.ravel(), np.add(REWARDS, 0.75))
+
+
+def test_each_agent_has_its_own_critic_memory(tmp_path: Path) -> None:
+    """An agent's trajectory starts from its own last critic memory, not another's."""
+    memory = {"memory": {"memory_size": 8, "sequence_length": 2}}
+    trainer = make_trainer(tmp_path, **memory)
+    optimizer = trainer.optimizer
+    fresh = make_trainer(tmp_path / "fresh", **memory).optimizer
+    fresh.critic.load_state_dict(optimizer.critic.state_dict())
+
+    def first_value(opt: Any, agent: str) -> float:
+        t = trajectory(False, False, teammate_done=False, agent_id=agent)
+        values, *_ = opt.get_trajectory_and_baseline_value_estimates(
+            t.to_agentbuffer(), t.next_obs, t.next_group_obs, False, agent
+        )
+        return float(values["extrinsic"][0])
+
+    first_value(optimizer, "a")  # agent a's memory is now non-zero
+    assert set(optimizer.value_memories) == {"a"}
+    # Agent b starts from zeros, exactly as in a fresh optimizer...
+    assert first_value(optimizer, "b") == pytest.approx(first_value(fresh, "b"))
+    # ...while agent a carries its memory on.
+    assert first_value(optimizer, "a") != pytest.approx(first_value(fresh, "a"))
+
+
+def test_policy_loss_at_ratio_one_is_minus_the_mean_advantage() -> None:
+    # r = 1 everywhere: min(r A, clip(r) A) = A, so L_clip = -mean(A).
+    advantages = torch.tensor([[1.5], [-0.5], [2.0], [0.25]])
+    log_ratio = torch.zeros(4, 2)  # two action dimensions, both unchanged
+    masks = torch.ones(4, dtype=torch.bool)
+    loss = clipped_surrogate_loss(log_ratio, advantages, 0.2, masks)
+    assert loss.item() == pytest.approx(-advantages.mean().item())
+
+
+@pytest.mark.parametrize(
+    "ratio, advantage, expected_objective",
+    [
+        (1.5, 2.0, 1.2 * 2.0),  # r > 1 + eps with A > 0: capped at (1 + eps) A
+        (0.5, -2.0, 0.8 * -2.0),  # r < 1 - eps with A < 0: capped at (1 - eps) A
+        (1.5, -2.0, 1.5 * -2.0),  # the pessimistic side is never clipped
+        (0.5, 2.0, 0.5 * 2.0),
+    ],
+)
+def test_clipping_holds_at_one_plus_or_minus_epsilon(
+    ratio: float, advantage: float, expected_objective: float
+) -> None:
+    # L_clip = -min(r A, clip(r, 1 - eps, 1 + eps) A), with eps = 0.2.
+    log_ratio = torch.tensor([[np.log(ratio)]], requires_grad=True)
+    advantages = torch.tensor([[advantage]])
+    masks = torch.ones(1, dtype=torch.bool)
+    loss = clipped_surrogate_loss(log_ratio, advantages, 0.2, masks)
+    assert loss.item() == pytest.approx(-expected_objective, rel=1e-6)
+    loss.backward()
+    assert log_ratio.grad is not None
+    clipped = expected_objective != pytest.approx(ratio * advantage)
+    # Where the clip binds, the ratio gets no gradient: the update stops there.
+    assert (log_ratio.grad.abs().item() == 0.0) == clipped
+
+
+@pytest.mark.parametrize(
+    "estimate, expected",
+    [
+        # b_old = 1, G = 2, eps = 0.2. Moving toward G past eps: the clipped
+        # estimate 1.2 is further from G, so max picks (2 - 1.2)^2 = 0.64.
+        (1.5, 0.64),
+        # Within eps of b_old: both terms are (2 - 1.1)^2 = 0.81.
+        (1.1, 0.81),
+        # Moving away from G: the unclipped (2 - 0.5)^2 = 2.25 is larger.
+        (0.5, 2.25),
+    ],
+)
+def test_baseline_loss_is_clipped_around_the_old_baseline(
+    estimate: float, expected: float
+) -> None:
+    # L_b = max((G - b)^2, (G - b_old - clip(b - b_old, -eps, eps))^2)
+    loss = clipped_value_loss(
+        torch.tensor([estimate]),
+        torch.tensor([1.0]),
+        torch.tensor([2.0]),
+        0.2,
+        torch.ones(1, dtype=torch.bool),
+    )
+    assert loss.item() == pytest.approx(expected)
