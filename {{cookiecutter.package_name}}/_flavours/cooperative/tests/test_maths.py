@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
+from mlagents.trainers.stats import StatsReporter
 from mlagents.trainers.torch_entities.action_log_probs import LogProbsTuple
 from mlagents.trainers.trajectory import AgentExperience, AgentStatus, Trajectory
 from mlagents_envs.base_env import ActionTuple
@@ -32,6 +33,7 @@ from {{ cookiecutter.package_name }}.trainer import (
 from .conftest import TRAINER_TYPE
 from .helpers import trainer_for
 
+GROUP_RETURN = "Environment/Group Cumulative Reward"
 GAMMA, LAMBDA = 0.9, 0.8
 REWARDS = [1.0, 0.0, 2.0]
 VALUES = [0.5, 0.4, 0.3]  # V(s_0), V(s_1), V(s_2), as the group critic would say
@@ -83,6 +85,7 @@ def trajectory(
     teammate_reward: float = 0.0,
     group_reward: float = 0.0,
     agent_id: str = "agent-0",
+    in_group: bool = True,
 ) -> Trajectory:
     """Three steps with REWARDS beside one teammate; ``done``/``interrupted`` mark the last."""
     last = len(REWARDS) - 1
@@ -97,15 +100,17 @@ def trajectory(
             prev_action=np.zeros(1, dtype=np.float32),
             interrupted=interrupted and t == last,
             memory=np.zeros(0, dtype=np.float32),
-            group_status=[
-                teammate(teammate_done and t == last, teammate_reward),
-            ],
+            group_status=(
+                [teammate(teammate_done and t == last, teammate_reward)]
+                if in_group
+                else []
+            ),
             group_reward=group_reward,
         )
         for t, reward in enumerate(REWARDS)
     ]
     next_obs = [np.full(4, len(REWARDS), dtype=np.float32)]
-    next_group_obs = [[np.zeros(4, dtype=np.float32)]]
+    next_group_obs = [[np.zeros(4, dtype=np.float32)]] if in_group else []
     return Trajectory(steps, next_obs, next_group_obs, agent_id, "Escape")
 
 
@@ -137,7 +142,13 @@ def test_lambda_returns_and_advantages_match_the_hand_computed_values(
         asked_done.append(done)
         next_value = np.array([0.0 if done else BOOTSTRAP])
         extrinsic = {"extrinsic": np.array(VALUES)}
-        return extrinsic, {"extrinsic": np.array(BASELINES)}, {"extrinsic": next_value}, None, None
+        return (
+            extrinsic,
+            {"extrinsic": np.array(BASELINES)},
+            {"extrinsic": next_value},
+            None,
+            None,
+        )
 
     monkeypatch.setattr(
         trainer.optimizer, "get_trajectory_and_baseline_value_estimates", critic_says
@@ -171,6 +182,21 @@ def test_extrinsic_reward_adds_groupmates_and_the_group(tmp_path: Path) -> None:
     )
     rewards = np.array(trainer.update_buffer[RewardSignalUtil.rewards_key("extrinsic")])
     np.testing.assert_allclose(rewards.ravel(), np.add(REWARDS, 0.75))
+
+
+def test_the_group_return_is_reported_for_agents_in_a_group_only(
+    tmp_path: Path,
+) -> None:
+    """``Environment/Group Cumulative Reward``: the group reward an agent there at
+    the group's end received (3 steps x 0.25), and nothing for an agent of no group."""
+    trainer = make_trainer(tmp_path)
+    # Process-global: earlier tests may have reported for this behavior.
+    stats = StatsReporter.stats_dict[trainer._stats_reporter.category]
+    before = list(stats.get(GROUP_RETURN, []))
+    trainer._process_trajectory(trajectory(True, False, in_group=False))
+    assert stats.get(GROUP_RETURN, []) == before
+    trainer._process_trajectory(trajectory(True, False, group_reward=0.25))
+    assert stats[GROUP_RETURN] == pytest.approx([*before, 0.75])
 
 
 def test_each_agent_has_its_own_critic_memory(tmp_path: Path) -> None:

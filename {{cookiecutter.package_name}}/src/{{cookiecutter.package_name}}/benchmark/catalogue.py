@@ -5,7 +5,9 @@ get (only ``trainer_type`` differs), a step budget, and what counts as
 reaching the goal: ``window`` consecutive episodes averaging above
 ``threshold``. 3DBall takes its settings from your YAML config; the battery
 tasks take this flavour's battery settings and budgets
-(``tasks/battery_config.py``). Add a task to ``battery_tasks`` to benchmark it.
+(``tasks/battery_config.py``), and so do the flavour's scenes in
+``tasks/scenes.py`` (``BENCHMARKED``; the cooperative tasks, measured by the
+group's return). Add a task to ``battery_tasks`` to benchmark it.
 """
 
 import copy
@@ -25,6 +27,7 @@ from ..tasks.battery_config import INTRINSIC
 from ..tasks.behaviors import battery_behavior
 from ..tasks.chain import ChainTask
 from ..tasks.goal import GoalTask
+from ..tasks.scenes import BENCHMARKED, SCENES
 
 # What 3DBall runs to: ML-Agents' documented benchmark reward, as the mean of
 # 12 consecutive episodes (one per agent of the scene, about one summary's worth
@@ -38,6 +41,9 @@ BATTERY_WINDOW = 50
 MEMORY = {"memory_size": 16, "sequence_length": 4}
 
 EnvFactory = Callable[[int, list[SideChannel]], BaseEnv]
+# The return ML-Agents reports per agent, and per group episode for groups.
+AGENT_RETURN = "Environment/Cumulative Reward"
+GROUP_RETURN = "Environment/Group Cumulative Reward"
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class BenchmarkTask:
     in_process: bool
     make_env: Callable[[int], BaseEnv | EnvFactory]
     about: str
+    reward_stat: str = AGENT_RETURN  # the summaries its learning curve plots
 
 
 class GoalFactory:
@@ -154,7 +161,7 @@ def battery_tasks() -> dict[str, BenchmarkTask]:
             f"a long corridor with one sparse reward, found with {signal}",
         ),
     ]
-    return {
+    tasks = {
         name: BenchmarkTask(
             name=name,
             behavior=behavior,
@@ -168,6 +175,21 @@ def battery_tasks() -> dict[str, BenchmarkTask]:
         )
         for name, behavior, settings, make_env, about in rows
     }
+    for name, (behavior, about, overrides) in BENCHMARKED.items():
+        settings = battery_behavior(name, **overrides)
+        tasks[name] = BenchmarkTask(
+            name=name,
+            behavior=behavior,
+            settings=settings,
+            budget=settings.pop("max_steps"),
+            threshold=BATTERY_THRESHOLD,
+            window=BATTERY_WINDOW,
+            in_process=True,
+            make_env=SCENES[name],
+            about=about,
+            reward_stat=GROUP_RETURN,
+        )
+    return tasks
 
 
 def ball_task(config: Path, factory: Callable[[int], EnvFactory]) -> BenchmarkTask:

@@ -58,7 +58,6 @@ DIST_NAME = "{{ cookiecutter.distribution_name }}"
 DEFAULT_SEEDS = 5
 DEFAULT_CONFIG = Path("config") / "{{ cookiecutter.trainer_type }}_3DBall.yaml"
 PROGRESS_EVERY_S = 30.0
-REWARD_STAT = "Environment/Cumulative Reward"
 LEGACY_ONNX_NOTE = (
     "torch {version}'s `torch.onnx.export` defaults to the dynamo exporter, which "
     "needs onnxscript (and protobuf >= 4, which ML-Agents cannot use), so the "
@@ -88,15 +87,19 @@ def legacy_onnx_export() -> Iterator[str | None]:
 
 
 class SummaryLog(StatsWriter):
-    """ML-Agents' own reward summaries: (step, mean, number of episodes)."""
+    """ML-Agents' own reward summaries: (step, mean, number of episodes).
 
-    def __init__(self) -> None:
+    ``stat`` is the task's: each agent's return, or its group's for a group task.
+    """
+
+    def __init__(self, stat: str) -> None:
+        self.stat = stat
         self.rows: list[tuple[int, float, int]] = []
 
     def write_stats(
         self, category: str, values: dict[str, StatsSummary], step: int
     ) -> None:
-        summary = values.get(REWARD_STAT)
+        summary = values.get(self.stat)
         if summary is not None and summary.num > 0:
             self.rows.append((step, float(summary.mean), int(summary.num)))
 
@@ -260,7 +263,7 @@ def run_once(
         window=task.window,
         on_step=Progress(label, task.window, progress_every_s),
     )
-    summaries = SummaryLog()
+    summaries = SummaryLog(task.reward_stat)
     env = task.make_env(seed)
     reset_timers()
     started = time.perf_counter()

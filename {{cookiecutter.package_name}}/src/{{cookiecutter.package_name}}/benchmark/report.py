@@ -200,7 +200,9 @@ def write_report(
         "on odd seeds, the built-in first on even ones). A run stops once the mean "
         "return of its last *window* episodes first exceeds the threshold (read "
         "episode by episode, from the returns ML-Agents reports as "
-        "`Environment/Cumulative Reward`), or at its step budget. Steps are agent "
+        "`Environment/Cumulative Reward`; for agents in groups, one episode per "
+        "group episode, its return the group reward, as "
+        "`Environment/Group Cumulative Reward`), or at its step budget. Steps are agent "
         "steps, as ML-Agents counts them. Steps per second: from the first to the "
         "last environment step of the run (process start, set-up and the final "
         "save are in the wall time only).",

@@ -31,7 +31,7 @@ from mlagents.trainers.subprocess_env_manager import SubprocessEnvManager
 from mlagents.trainers.trainer import TrainerFactory
 from mlagents.trainers.trainer_controller import TrainerController
 from mlagents.trainers.training_status import GlobalTrainingStatus
-from mlagents_envs.base_env import BaseEnv
+from mlagents_envs.base_env import BaseEnv, DecisionSteps, TerminalSteps
 from mlagents_envs.exception import UnityCommunicatorStoppedException
 from mlagents_envs.side_channel.environment_parameters_channel import (
     EnvironmentParametersChannel,
@@ -114,6 +114,10 @@ class EpisodeLog:
     rule: a step's reward counts once the agent has had a decision in this
     episode, and every such step is one agent step (one experience), so the
     returns are the ones ML-Agents reports as ``Environment/Cumulative Reward``.
+    Agents in a group (group id > 0) count as one episode per group episode
+    instead: its return is the group reward (the same for every member, so
+    counted once per step), and it ends when its last member ends, as
+    ``Environment/Group Cumulative Reward`` reports it.
     With ``stop_above``, the run ends (and saves, as when a Unity Editor leaves
     play mode) once ``window`` consecutive episodes of every behavior average
     above it. ``on_step`` is called after every environment step.
@@ -135,6 +139,8 @@ class EpisodeLog:
         self.started: float | None = None  # perf_counter at the first env step
         self.finished: float | None = None  # at the last step, or the threshold
         self._open: dict[tuple[str, int, int], float] = {}  # episodes under way
+        # Groups under way: (behavior, worker, group id) -> (members, return).
+        self._groups: dict[tuple[str, int, int], tuple[set[int], float]] = {}
 
     @property
     def total_steps(self) -> int:
@@ -156,25 +162,73 @@ class EpisodeLog:
                     behavior_id
                 ).brain_name
                 decisions, terminals = result
-                for agent, reward in zip(
-                    terminals.agent_id, terminals.reward, strict=True
+                worker = env_step.worker_id
+                self._count_group_rewards(behavior, worker, decisions, terminals)
+                for agent, reward, group in zip(
+                    terminals.agent_id,
+                    terminals.reward,
+                    terminals.group_id,
+                    strict=True,
                 ):
-                    key = (behavior, env_step.worker_id, int(agent))
+                    key = (behavior, worker, int(agent))
                     if key in self._open:
                         self._count(behavior, key, float(reward))
-                        self._end_episode(behavior, self._open.pop(key))
-                for agent, reward in zip(
-                    decisions.agent_id, decisions.reward, strict=True
+                        episode_return = self._open.pop(key)
+                        if group == 0:
+                            self._end_episode(behavior, episode_return)
+                        else:
+                            self._leave_group(behavior, worker, int(group), int(agent))
+                for agent, reward, group in zip(
+                    decisions.agent_id,
+                    decisions.reward,
+                    decisions.group_id,
+                    strict=True,
                 ):
-                    key = (behavior, env_step.worker_id, int(agent))
+                    key = (behavior, worker, int(agent))
                     if key in self._open:
                         self._count(behavior, key, float(reward))
                     else:
                         self._open[key] = 0.0
+                        if group > 0:
+                            self._join_group(behavior, worker, int(group), int(agent))
         if not self.done:
             self.finished = now
         if self.on_step is not None:
             self.on_step(self)
+
+    def _count_group_rewards(
+        self,
+        behavior: str,
+        worker: int,
+        decisions: DecisionSteps,
+        terminals: TerminalSteps,
+    ) -> None:
+        """Add this step's group reward to each group under way, once per group."""
+        counted: set[int] = set()
+        for steps in (terminals, decisions):
+            for agent, group, reward in zip(
+                steps.agent_id, steps.group_id, steps.group_reward, strict=True
+            ):
+                key = (behavior, worker, int(group))
+                if group == 0 or group in counted or key not in self._groups:
+                    continue
+                members, group_return = self._groups[key]
+                if int(agent) in members:
+                    self._groups[key] = (members, group_return + float(reward))
+                    counted.add(int(group))
+
+    def _join_group(self, behavior: str, worker: int, group: int, agent: int) -> None:
+        members, group_return = self._groups.get(
+            (behavior, worker, group), (set(), 0.0)
+        )
+        self._groups[(behavior, worker, group)] = (members | {agent}, group_return)
+
+    def _leave_group(self, behavior: str, worker: int, group: int, agent: int) -> None:
+        members, group_return = self._groups[(behavior, worker, group)]
+        members.discard(agent)
+        if not members:
+            del self._groups[(behavior, worker, group)]
+            self._end_episode(behavior, group_return)
 
     def _count(self, behavior: str, key: tuple[str, int, int], reward: float) -> None:
         self._open[key] += reward

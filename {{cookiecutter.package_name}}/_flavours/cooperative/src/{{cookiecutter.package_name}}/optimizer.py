@@ -53,7 +53,7 @@ include them).
 """
 
 from collections.abc import Sequence
-from typing import cast
+from typing import TypeAlias, cast
 
 import numpy as np
 from mlagents.torch_utils import default_device, torch
@@ -84,8 +84,8 @@ from mlagents_envs.base_env import ActionSpec, ObservationSpec
 
 from .settings import {{ cookiecutter.trainer_class_name }}Settings
 
-Memory = torch.Tensor | None
-Values = dict[str, torch.Tensor]
+Memory: TypeAlias = "torch.Tensor | None"  # recurrent memories; None without memory
+Values: TypeAlias = "dict[str, torch.Tensor]"  # one tensor per reward signal
 
 
 class GroupCritic(torch.nn.Module, Critic):  # type: ignore[misc]
@@ -173,9 +173,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             action_spec=policy.behavior_spec.action_spec,
         )
         self._critic.to(default_device())
-        params = list(self.policy.actor.parameters()) + list(
-            self._critic.parameters()
-        )
+        params = list(self.policy.actor.parameters()) + list(self._critic.parameters())
         self.optimizer = torch.optim.Adam(params, lr=self.hyperparameters.learning_rate)
 
         # Learning rate, clip range and entropy weight decay over max_steps.

@@ -72,8 +72,10 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         )
         self.policy: TorchPolicy = None  # type: ignore[assignment]
         self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
-        # Group reward each agent has received in its group's current episode.
+        # Group reward each agent has received in its group's current episode,
+        # and the agents that had groupmates in it (agents of no group have none).
         self.collected_group_rewards: dict[str, float] = defaultdict(float)
+        self.grouped_agents: set[str] = set()
 
     def create_policy(
         self, parsed_behavior_id: BehaviorIdentifiers, behavior_spec: BehaviorSpec
@@ -141,6 +143,8 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         self.collected_group_rewards[agent_id] += float(
             np.sum(buffer[BufferKey.GROUP_REWARD])
         )
+        if any(step.group_status for step in trajectory.steps):
+            self.grouped_agents.add(agent_id)
         advantages: list[np.ndarray] = []
         for name, signal in self.optimizer.reward_signals.items():
             label = signal.name.capitalize()
@@ -178,8 +182,11 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         if trajectory.done_reached:
             self._update_end_episode_stats(agent_id, self.optimizer)
             group_reward = self.collected_group_rewards.pop(agent_id, 0.0)
-            # The group's return is reported once, by the agents there at its end.
-            if trajectory.all_group_dones_reached:
+            in_group = agent_id in self.grouped_agents
+            self.grouped_agents.discard(agent_id)
+            # The group's return is reported by the agents there at its end (the
+            # built-in also reports 0 for every agent of no group; this does not).
+            if trajectory.all_group_dones_reached and in_group:
                 self._stats_reporter.add_stat(
                     "Environment/Group Cumulative Reward",
                     group_reward,
@@ -228,6 +235,7 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         """The environment was reset: every group's episode is over."""
         super().end_episode()
         self.collected_group_rewards.clear()
+        self.grouped_agents.clear()
 
     def get_policy(self, name_behavior_id: str) -> Policy:
         """The one policy this trainer learns, whatever behavior id asks.

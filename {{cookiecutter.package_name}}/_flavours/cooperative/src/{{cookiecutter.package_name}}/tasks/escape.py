@@ -1,8 +1,9 @@
 """Escape: one agent must give itself up so that its group gets out (Dungeon Escape, small).
 
 Each episode a group of 2 or 3 agents (the size is drawn per episode) stands
-before a closed gate. One member, drawn at random, holds the key. Each step
-every member still in play chooses to wait, open or exit:
+before a closed gate. One member, drawn at random, holds the key. The group
+spends its first step walking up to the gate (every action waits). From then
+on, each step every member still in play chooses to wait, open or exit:
 
 * ``open`` by the key holder, gate closed: the gate opens and the key holder
   leaves the episode at once, paying ``OPEN_COST`` (its own reward). It
@@ -17,6 +18,12 @@ every member still in play chooses to wait, open or exit:
 A member sees (holds the key, gate open, waits at the exit, time left). The
 group's return is its group reward: 1 for an escape, 0 otherwise. Acting at
 random, a group escapes in under a fifth of its episodes.
+
+Why the walk: ML-Agents' ``AgentProcessor`` reads an agent's groupmates from
+their previous step. An agent that left at its group's very first step would
+find no groupmates yet, and both ``poca`` and this package's trainer would
+take its group for ended (no bootstrap, no group reward in
+``Environment/Group Cumulative Reward``). The walk keeps the task clear of that.
 
 Why it is in the battery: the key holder's only reward for opening is the
 group's, earned after it left, and its own reward for opening is negative.
@@ -97,6 +104,8 @@ class EscapeTask(GroupTask):
         self.clock[group] += 1
         was_open = self.gate_open[group]
         outcome = Outcome()
+        if self.clock[group] == 1:
+            return outcome  # walking up to the gate
         for member, (_, discrete) in actions.items():
             choice = int(discrete[0])
             if member in self.at_exit[group]:

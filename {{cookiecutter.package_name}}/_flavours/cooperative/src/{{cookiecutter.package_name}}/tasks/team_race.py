@@ -133,9 +133,11 @@ class TeamRaceTask(BaseEnv):
         ended = self._ended.get(team, [])
         terminals = TerminalSteps(
             [
-                np.stack([e[2] for e in ended])
-                if ended
-                else np.zeros((0, 3), dtype=np.float32)
+                (
+                    np.stack([e[2] for e in ended])
+                    if ended
+                    else np.zeros((0, 3), dtype=np.float32)
+                )
             ],
             np.zeros(len(ended), dtype=np.float32),
             np.array([e[4] for e in ended], dtype=bool),
