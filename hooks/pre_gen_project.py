@@ -906,6 +906,7 @@ RESERVED = json.loads(r"""{% raw %}
   "OPEN": "defined in escape.py",
   "OPEN_COST": "defined in escape.py",
   "ObsUtil": "imported in optimizer.py from mlagents.trainers.trajectory",
+  "ObservationKeyPrefix": "imported in test_maths.py from mlagents.trainers.buffer",
   "ObservationProto": "imported in demos.py from mlagents_envs.communicator_objects.observation_pb2",
   "ObservationSpec": "imported in optimizer.py from mlagents_envs.base_env",
   "ObservationType": "imported in combination.py from mlagents_envs.base_env",

@@ -29,7 +29,12 @@ from {{ cookiecutter.package_name }}.tasks.escape import EXIT, OPEN, WAIT, Escap
 from {{ cookiecutter.package_name }}.tasks.escape import expert as escape_expert
 from {{ cookiecutter.package_name }}.tasks.expedition import ExpeditionTask
 from {{ cookiecutter.package_name }}.tasks.groups import GroupTask
-from {{ cookiecutter.package_name }}.tasks.harness import EpisodeLog, Result, train
+from {{ cookiecutter.package_name }}.tasks.harness import (
+    EpisodeLog,
+    Result,
+    steps_to,
+    train,
+)
 from {{ cookiecutter.package_name }}.tasks.team_race import TeamRaceTask
 
 from .conftest import TRAINER_TYPE, legacy_onnx_export
@@ -193,6 +198,35 @@ def test_escape_is_not_solved_by_an_independent_learner(
     result = run(EscapeTask(), INDEPENDENT, behavior("escape"))
     assert result.steps_to(SOLVED) is None, result.summary()
     assert result.final_mean_return() < 0.5, result.summary()
+
+
+@pytest.mark.slow
+@pytest.mark.battery
+def test_escape_with_memory(trainer_type: str) -> None:
+    """Groups with ``network_settings.memory``: each agent carries its own LSTM state."""
+    memory = {"memory_size": 16, "sequence_length": 4}
+    settings = behavior("escape-memory", network_settings={"memory": memory})
+    assert_solved(run(EscapeTask(), trainer_type, settings))
+
+
+def escape_for_worker(worker_id: int, side_channels: list[Any]) -> EscapeTask:
+    """An environment factory, as ``--num-envs`` calls one per worker process."""
+    return EscapeTask(seed=worker_id)
+
+
+@pytest.mark.slow
+@pytest.mark.battery
+def test_escape_num_envs(trainer_type: str) -> None:
+    """Groups in two worker processes (``--num-envs 2``): group ids stay per worker."""
+    settings = behavior("escape-num-envs")
+    settings["trainer_type"] = trainer_type
+    episodes = EpisodeLog(stop_above=SOLVED + 1e-4)
+    config = {"behaviors": {"Escape": settings}}
+    train(escape_for_worker, config, seed=SEED, num_envs=2, episodes=episodes)
+    returns = episodes.returns["Escape"]
+    assert (
+        steps_to(returns, episodes.end_steps["Escape"], SOLVED) is not None
+    ), f"{len(returns)} group episodes, last 50: {np.mean(returns[-50:]):.2f}"
 
 
 @pytest.mark.slow

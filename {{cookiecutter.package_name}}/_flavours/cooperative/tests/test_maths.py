@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
+from mlagents.trainers.buffer import BufferKey, ObservationKeyPrefix, RewardSignalUtil
 from mlagents.trainers.stats import StatsReporter
 from mlagents.trainers.torch_entities.action_log_probs import LogProbsTuple
+from mlagents.trainers.torch_entities.agent_action import AgentAction
 from mlagents.trainers.trajectory import AgentExperience, AgentStatus, Trajectory
 from mlagents_envs.base_env import ActionTuple
 
@@ -50,11 +51,13 @@ RETURNS_ENDED = [2.14768, 1.494, 2.0]
 RETURNS_CUT = [2.427616, 1.8828, 2.54]
 
 
-def make_trainer(tmp_path: Path, **network: Any) -> {{ cookiecutter.trainer_class_name }}:
+def make_trainer(
+    tmp_path: Path, hyperparameters: dict[str, Any] | None = None, **network: Any
+) -> {{ cookiecutter.trainer_class_name }}:
     """Our trainer with a policy for the escape task, as ML-Agents builds one."""
     behavior = {
         "trainer_type": TRAINER_TYPE,
-        "hyperparameters": {"lambd": LAMBDA},
+        "hyperparameters": {"lambd": LAMBDA, **(hyperparameters or {})},
         "network_settings": {"hidden_units": 8, **network},
         "reward_signals": {"extrinsic": {"gamma": GAMMA, "strength": 1.0}},
     }
@@ -95,8 +98,11 @@ def trajectory(
             reward=reward,
             done=done and t == last,
             action=no_move(),
-            action_probs=LogProbsTuple(discrete=np.zeros(1, dtype=np.float32)),
-            action_mask=[np.ones(3, dtype=bool)],
+            action_probs=LogProbsTuple(
+                continuous=np.zeros(0, dtype=np.float32),
+                discrete=np.zeros(1, dtype=np.float32),
+            ),
+            action_mask=[np.zeros(3, dtype=bool)],  # True would forbid an action
             prev_action=np.zeros(1, dtype=np.float32),
             interrupted=interrupted and t == last,
             memory=np.zeros(0, dtype=np.float32),
@@ -280,3 +286,74 @@ def test_baseline_loss_is_clipped_around_the_old_baseline(
         torch.ones(1, dtype=torch.bool),
     )
     assert loss.item() == pytest.approx(expected)
+
+
+def processed_batch(
+    tmp_path: Path, group_reward: float = 0.5, **hyperparameters: Any
+) -> tuple[{{ cookiecutter.trainer_class_name }}, Any]:
+    """Our trainer and a buffer of processed trajectories, as ``_update_policy`` sees it."""
+    settings = {"learning_rate": 1e-2, "learning_rate_schedule": "constant"}
+    trainer = make_trainer(tmp_path, {**settings, **hyperparameters})
+    for i in range(8):
+        trainer._process_trajectory(
+            trajectory(True, False, group_reward=group_reward, agent_id=f"a{i}")
+        )
+    batch = trainer.update_buffer
+    # The actions were taken by this policy: pi_old = pi, so every ratio starts at 1.
+    old = log_probs(trainer, batch).numpy().ravel()
+    batch[BufferKey.DISCRETE_LOG_PROBS].set([np.array([value]) for value in old])
+    return trainer, batch
+
+
+def log_probs(trainer: {{ cookiecutter.trainer_class_name }}, batch: Any) -> torch.Tensor:
+    """log pi(a_t | o_t) of the batch's stored actions under the current policy."""
+    obs = [torch.as_tensor(np.array(batch[(ObservationKeyPrefix.OBSERVATION, 0)]))]
+    with torch.no_grad():
+        stats = trainer.policy.actor.get_stats(
+            obs,
+            AgentAction.from_buffer(batch),
+            masks=torch.as_tensor(np.array(batch[BufferKey.ACTION_MASK])),
+        )
+    return stats["log_probs"].flatten()
+
+
+def test_an_update_reduces_the_value_and_baseline_losses(tmp_path: Path) -> None:
+    # L_value = (G - V)^2 and L_baseline = max((G - b)^2, ...): one gradient step on
+    # a batch lowers both, as the second update's report (before its step) shows.
+    trainer, batch = processed_batch(tmp_path)
+    first = trainer.optimizer.update(batch, batch.num_experiences)
+    second = trainer.optimizer.update(batch, batch.num_experiences)
+    assert second["Losses/Value Loss"] < first["Losses/Value Loss"]
+    assert second["Losses/Baseline Loss"] < first["Losses/Baseline Loss"]
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["positive", "negative"])
+def test_an_update_moves_log_pi_with_the_advantage(tmp_path: Path, sign: float) -> None:
+    # L_clip = -E[min(r A, clip(r) A)]: a step raises log pi(a|o) where A > 0 and
+    # lowers it where A < 0 (no entropy bonus here, beta = 0).
+    trainer, batch = processed_batch(tmp_path, beta=0.0, beta_schedule="constant")
+    batch[BufferKey.ADVANTAGES].set([sign] * batch.num_experiences)
+    before = log_probs(trainer, batch)
+    trainer.optimizer.update(batch, batch.num_experiences)
+    change = (log_probs(trainer, batch) - before).mean().item()
+    assert sign * change > 0, change
+
+
+def test_the_entropy_bonus_raises_the_entropy(tmp_path: Path) -> None:
+    # L = ... - beta H[pi]: with no advantage to follow, a step raises H.
+    trainer, batch = processed_batch(tmp_path, beta=1.0, beta_schedule="constant")
+    batch[BufferKey.ADVANTAGES].set([0.0] * batch.num_experiences)
+    obs = [torch.as_tensor(np.array(batch[(ObservationKeyPrefix.OBSERVATION, 0)]))]
+
+    def entropy() -> float:
+        with torch.no_grad():
+            stats = trainer.policy.actor.get_stats(
+                obs,
+                AgentAction.from_buffer(batch),
+                masks=torch.as_tensor(np.array(batch[BufferKey.ACTION_MASK])),
+            )
+        return float(stats["entropy"].mean())
+
+    before = entropy()
+    trainer.optimizer.update(batch, batch.num_experiences)
+    assert entropy() > before

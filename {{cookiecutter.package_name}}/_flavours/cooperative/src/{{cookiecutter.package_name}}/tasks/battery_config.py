@@ -56,6 +56,8 @@ STEPS: dict[str, int] = {
     "several-behaviors": 8000,
     "num-envs": 4000,
     "escape": 13000,
+    "escape-memory": 20000,
+    "escape-num-envs": 13000,
     "combination": 16000,
     "expedition": 16000,
     "team-race": 12000,
