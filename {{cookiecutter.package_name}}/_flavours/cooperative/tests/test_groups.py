@@ -8,6 +8,8 @@ ML-Agents' ``poca``, and asserts that each is solved: 50 consecutive group
 episodes with a mean group return above 0.9.
 """
 
+import os
+import time
 from typing import Any
 
 import numpy as np
@@ -38,6 +40,9 @@ from {{ cookiecutter.package_name }}.tasks.harness import (
 from {{ cookiecutter.package_name }}.tasks.team_race import TeamRaceTask
 
 from .conftest import TRAINER_TYPE, legacy_onnx_export
+
+# Rows of ``--battery-report``, beside test_battery.py's (the same list and file).
+from .test_battery import REPORT, battery_report  # noqa: F401, E402  (autouse)
 
 SEED = 1
 SOLVED = 0.9
@@ -157,7 +162,19 @@ def run(task: GroupTask, trainer_type: str, settings: dict[str, Any]) -> Result:
     config = {"behaviors": {task.behavior_name: settings}}
     # A hair above the threshold: the log sums float32 rewards (see test_battery).
     episodes = EpisodeLog(stop_above=SOLVED + 1e-4)
-    return train(task, config, seed=SEED, episodes=episodes)
+    start = time.perf_counter()
+    result = train(task, config, seed=SEED, episodes=episodes)
+    REPORT.append(
+        {
+            "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
+            "trainer_type": trainer_type,
+            "max_steps": settings["max_steps"],
+            "steps_to_solve": result.steps_to(SOLVED),
+            "final_mean_return": result.final_mean_return(),
+            "seconds": round(time.perf_counter() - start, 1),
+        }
+    )
+    return result
 
 
 def expect_builtin_failure(
