@@ -84,6 +84,7 @@ TOOLING_FILES = {
     "tests/simulator/test_liveness.py",
     "tests/simulator/test_mlagents_internals.py",
     "tests/simulator/test_player.py",
+    "tests/simulator/test_player_messages.py",
     "tests/simulator/test_side_channels.py",
     "tests/simulator/test_train_command.py",
     "tests/simulator/test_training.py",

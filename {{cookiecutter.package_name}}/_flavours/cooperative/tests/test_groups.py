@@ -159,7 +159,7 @@ def test_the_episode_log_counts_group_episodes_as_the_task_does() -> None:
 def run(task: GroupTask, trainer_type: str, settings: dict[str, Any]) -> Result:
     """Train until solved (or out of budget); the episode log counts group episodes."""
     settings["trainer_type"] = trainer_type
-    config = {"behaviors": {task.behavior_name: settings}}
+    config = dict(behaviors={task.behavior_name: settings})
     # A hair above the threshold: the log sums float32 rewards (see test_battery).
     episodes = EpisodeLog(stop_above=SOLVED + 1e-4)
     start = time.perf_counter()
@@ -238,7 +238,7 @@ def test_escape_num_envs(trainer_type: str) -> None:
     settings = behavior("escape-num-envs")
     settings["trainer_type"] = trainer_type
     episodes = EpisodeLog(stop_above=SOLVED + 1e-4)
-    config = {"behaviors": {"Escape": settings}}
+    config = dict(behaviors={"Escape": settings})
     train(escape_for_worker, config, seed=SEED, num_envs=2, episodes=episodes)
     returns = episodes.returns["Escape"]
     assert (
@@ -273,7 +273,7 @@ def test_group_finds_a_sparse_reward_with_intrinsic_reward(
 @pytest.mark.battery
 def test_group_sparse_reward_is_not_found_without_intrinsic_reward() -> None:
     """The control: the same expedition with the extrinsic reward alone stays unsolved."""
-    signals = {"extrinsic": {"gamma": 0.99, "strength": 1.0}}
+    signals = dict(extrinsic={"gamma": 0.99, "strength": 1.0})
     settings = behavior("expedition", reward_signals=signals)
     result = run(ExpeditionTask(), TRAINER_TYPE, settings)
     assert result.steps_to(SOLVED) is None, result.summary()
@@ -297,7 +297,7 @@ def test_self_play_between_cooperative_teams(trainer_type: str) -> None:
     """Two teams of two race home, SoccerTwos-style; the GhostTrainer wraps ours."""
     settings = behavior("team-race", self_play=SELF_PLAY)
     settings["trainer_type"] = trainer_type
-    config = {"behaviors": {"TeamRace": settings}}
+    config = dict(behaviors={"TeamRace": settings})
     # The whole budget: what counts is the ELO at its end.
     result = train(TeamRaceTask(), config, seed=SEED)
     elo = [value for _, value in result.log.stats["TeamRace:Self-play/ELO"]]

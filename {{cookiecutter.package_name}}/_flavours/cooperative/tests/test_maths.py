@@ -59,7 +59,7 @@ def make_trainer(
         "trainer_type": TRAINER_TYPE,
         "hyperparameters": {"lambd": LAMBDA, **(hyperparameters or {})},
         "network_settings": {"hidden_units": 8, **network},
-        "reward_signals": {"extrinsic": {"gamma": GAMMA, "strength": 1.0}},
+        "reward_signals": dict(extrinsic={"gamma": GAMMA, "strength": 1.0}),
     }
     return trainer_for(EscapeTask(), behavior, tmp_path)
 
@@ -207,7 +207,7 @@ def test_the_group_return_is_reported_for_agents_in_a_group_only(
 
 def test_each_agent_has_its_own_critic_memory(tmp_path: Path) -> None:
     """An agent's trajectory starts from its own last critic memory, not another's."""
-    memory = {"memory": {"memory_size": 8, "sequence_length": 2}}
+    memory = dict(memory={"memory_size": 8, "sequence_length": 2})
     trainer = make_trainer(tmp_path, **memory)
     optimizer = trainer.optimizer
     fresh = make_trainer(tmp_path / "fresh", **memory).optimizer
