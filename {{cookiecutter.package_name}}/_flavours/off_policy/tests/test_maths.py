@@ -31,11 +31,7 @@ from mlagents.trainers.torch_entities.action_log_probs import LogProbsTuple
 from mlagents.trainers.trajectory import AgentExperience, ObsUtil, Trajectory
 from mlagents_envs.base_env import ActionTuple
 
-from {{ cookiecutter.package_name }}.optimizer import (
-    {{ cookiecutter.trainer_class_name }}Optimizer,
-    PolicySample,
-    soft_q_target,
-)
+from {{ cookiecutter.package_name }}.optimizer import PolicySample, soft_q_target
 from {{ cookiecutter.package_name }}.tasks.demos import record_demonstration
 from {{ cookiecutter.package_name }}.tasks.goal import GoalTask, expert
 from {{ cookiecutter.package_name }}.trainer import (
@@ -199,11 +195,15 @@ def expected_q(q: torch.Tensor, probs: torch.Tensor) -> torch.Tensor:
     return (probs * q).sum(dim=1)
 
 
-def hand_target(optimizer: {{ cookiecutter.trainer_class_name }}Optimizer, batch: AgentBuffer) -> torch.Tensor:
+def hand_target(
+    trainer: {{ cookiecutter.trainer_class_name }},
+    batch: AgentBuffer,
+) -> torch.Tensor:
     """y = r + gamma * (1 - done) * (min_i E_d'[Q'_i(s', c', d')] + alpha_c H_c + alpha_d H_d).
 
     c' ~ pi(.|s') with the seed ``update`` uses; H_c = -log pi(c'|s'), H_d exact.
     """
+    optimizer = trainer.optimizer
     next_obs = [tensor(batch, ObsUtil.get_name_at_next(0))]
     n = next_obs[0].shape[0]
     torch.manual_seed(SEED)
@@ -242,7 +242,8 @@ def test_q_loss_is_the_hand_computed_soft_bellman_error_and_q_moves_toward_y(
     # y = r + gamma (1 - done) [min_i E_d' Q'_i(s', c', d') + alpha_c H_c + alpha_d H_d];
     # L_Q_i = 0.5 * mean (Q_i(s, a) - y)^2. Hybrid actions: c' sampled, d' exact.
     task = GoalTask(dims=2, actions="hybrid")
-    optimizer = make_trainer(tmp_path, task, EXTRINSIC_ONLY).optimizer
+    trainer = make_trainer(tmp_path, task, EXTRINSIC_ONLY)
+    optimizer = trainer.optimizer
     batch = random_batch(task, dones=[0.0, 1.0, 0.0, 1.0, 0.0, 0.0])
     # Targets that differ from the online networks, as they do after a while.
     generator = torch.Generator().manual_seed(1)
@@ -250,7 +251,7 @@ def test_q_loss_is_the_hand_computed_soft_bellman_error_and_q_moves_toward_y(
         for target in (optimizer.target_q1, optimizer.target_q2):
             for p in target.parameters():
                 p.add_(0.1 * torch.randn(p.shape, generator=generator))
-    y = hand_target(optimizer, batch)
+    y = hand_target(trainer, batch)
     q1_before = q_taken(optimizer.q1, batch)
     q2_before = q_taken(optimizer.q2, batch)
     targets_before = [
@@ -285,12 +286,13 @@ def test_q_loss_is_the_hand_computed_soft_bellman_error_and_q_moves_toward_y(
 
 
 def policy_objective(
-    optimizer: {{ cookiecutter.trainer_class_name }}Optimizer,
+    trainer: {{ cookiecutter.trainer_class_name }},
     actor: torch.nn.Module,
     batch: AgentBuffer,
     alpha: float,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per state: min_i E_{d ~ pi}[Q_i(s, d)] + alpha * H[pi(.|s)], and H (discrete)."""
+    optimizer = trainer.optimizer
     obs = [tensor(batch, ObsUtil.get_name_at(0))]
     n = obs[0].shape[0]
     with torch.no_grad():
@@ -316,7 +318,8 @@ def test_policy_step_raises_min_q_plus_alpha_entropy(
     # evaluated with the Q networks after their step. With Q = 0 everywhere
     # (and y = 0, so Q stays 0), only the entropy term can move the policy.
     task = GoalTask(actions="discrete")
-    optimizer = make_trainer(tmp_path, task, EXTRINSIC_ONLY).optimizer
+    trainer = make_trainer(tmp_path, task, EXTRINSIC_ONLY)
+    optimizer = trainer.optimizer
     dones = [1.0] * 6 if flat_q else [0.0, 1.0, 0.0, 1.0, 0.0, 0.0]
     batch = random_batch(task, dones, rewards=[0.0] * 6 if flat_q else None)
     if flat_q:
@@ -329,8 +332,8 @@ def test_policy_step_raises_min_q_plus_alpha_entropy(
 
     stats = optimizer.update(batch, num_sequences=6)
 
-    j_before, entropy = policy_objective(optimizer, actor_before, batch, alpha)
-    j_after, _ = policy_objective(optimizer, optimizer.policy.actor, batch, alpha)
+    j_before, entropy = policy_objective(trainer, actor_before, batch, alpha)
+    j_after, _ = policy_objective(trainer, optimizer.policy.actor, batch, alpha)
     assert stats["Losses/Policy Loss"] == pytest.approx(
         -j_before.mean().item(), rel=1e-5
     )

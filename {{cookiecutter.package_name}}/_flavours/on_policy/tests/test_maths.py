@@ -222,17 +222,20 @@ def hand_batch(
     advantage: float,
     value_return: float = 0.0,
     n: int = 8,
+    old_log_prob_offset: float | list[float] = 0.0,
 ) -> AgentBuffer:
     """``n`` copies of one state and one action, with pi_old = pi (ratio 1).
 
     The action is the policy's own sample; the stored log-probabilities are the
-    current policy's, so r = 1 before the step. ``advantage`` and the return G
+    current policy's, so r = 1 before the step, unless ``old_log_prob_offset``
+    (per continuous action dimension) is added to them. ``advantage`` and the return G
     (``value_return``) are what the losses see.
     """
     actor = trainer.policy.actor
     spec = trainer.policy.behavior_spec
-    obs = np.array([0.3, -0.6], dtype=np.float32)
-    obs_tensor = [torch.as_tensor(obs).expand(n, 2)]
+    obs_size = spec.observation_specs[0].shape[0]
+    obs = np.linspace(0.3, -0.6, obs_size, dtype=np.float32)
+    obs_tensor = [torch.as_tensor(obs).expand(n, obs_size)]
     branches = sum(spec.action_spec.discrete_branches)
     action_mask = torch.ones(n, branches)
     torch.manual_seed(0)
@@ -245,7 +248,9 @@ def hand_batch(
         buffer[ObsUtil.get_name_at(0)].append(obs)
         buffer[BufferKey.CONTINUOUS_ACTION].append(actions.continuous[i])
         buffer[BufferKey.DISCRETE_ACTION].append(actions.discrete[i])
-        buffer[BufferKey.CONTINUOUS_LOG_PROBS].append(log_probs.continuous[i])
+        buffer[BufferKey.CONTINUOUS_LOG_PROBS].append(
+            log_probs.continuous[i] + old_log_prob_offset
+        )
         buffer[BufferKey.DISCRETE_LOG_PROBS].append(log_probs.discrete[i])
         buffer[BufferKey.ACTION_MASK].append(np.ones(branches, dtype=np.float32))
         buffer[BufferKey.MASKS].append(1.0)
@@ -256,7 +261,10 @@ def hand_batch(
     return buffer
 
 
-def log_prob_and_entropy(trainer: {{ cookiecutter.trainer_class_name }}, batch: AgentBuffer) -> tuple[float, float]:
+def log_prob_and_entropy(
+    trainer: {{ cookiecutter.trainer_class_name }},
+    batch: AgentBuffer,
+) -> tuple[float, float]:
     """Mean log pi(a|s) (summed over action dimensions) and entropy H[pi(.|s)]."""
     with torch.no_grad():
         stats = trainer.policy.actor.get_stats(
@@ -268,7 +276,10 @@ def log_prob_and_entropy(trainer: {{ cookiecutter.trainer_class_name }}, batch: 
     return log_pi, stats["entropy"].mean().item()
 
 
-def squared_error(trainer: {{ cookiecutter.trainer_class_name }}, batch: AgentBuffer) -> float:
+def squared_error(
+    trainer: {{ cookiecutter.trainer_class_name }},
+    batch: AgentBuffer,
+) -> float:
     """Mean (G - V(s))^2 of the extrinsic value."""
     obs = [torch.as_tensor(np.array(batch[ObsUtil.get_name_at(0)]))]
     returns = torch.as_tensor(
@@ -328,6 +339,25 @@ def test_value_step_lowers_the_squared_error(
     trainer.optimizer.update(batch, num_sequences=len(batch[BufferKey.MASKS]))
     after = squared_error(trainer, batch)
     assert after < before, (before, after)
+
+
+def test_approx_kl_is_that_of_the_joint_ratio_and_clip_fraction_per_dimension(
+    tmp_path: Path,
+) -> None:
+    # Per-dimension log r_j = (0.1, 0.2) before the step; the joint log R = 0.3.
+    # Approx KL = E[(R - 1) - log R] = e^0.3 - 1.3; clip fraction (epsilon 0.2):
+    # r = (1.105, 1.221), one of the two outside [0.8, 1.2].
+    hyperparameters = {**STEP_SETTINGS, "epsilon_schedule": "constant"}
+    task = GoalTask(dims=2, actions="continuous")
+    trainer = make_trainer(tmp_path, task=task, hyperparameters=hyperparameters)
+    batch = hand_batch(trainer, advantage=1.0, old_log_prob_offset=[-0.1, -0.2])
+    stats = trainer.optimizer.update(batch, len(batch[BufferKey.MASKS]))
+    assert stats["Policy/Approx KL"] == pytest.approx(np.exp(0.3) - 1.3, rel=1e-4)
+    assert stats["Policy/Clip Fraction"] == pytest.approx(0.5)
+    # |L_clip| (as ML-Agents' ppo reports it): min(r A, clip(r) A) = (1.105, 1.2).
+    assert stats["Losses/Policy Loss"] == pytest.approx(
+        (np.exp(0.1) + 1.2) / 2, rel=1e-4
+    )
 
 
 def test_recurrent_critic_keeps_one_memory_per_agent(
