@@ -8,7 +8,10 @@ budget in ``battery_config.py``, and asserts that the task is solved.
 
 Run it after changing the loss: ``pytest -m battery`` (a few minutes).
 ``--battery-trainers=builtin`` runs ML-Agents' built-in twin on the same tasks
-and budgets instead, ``both`` runs the two side by side.
+and budgets instead, ``both`` runs the two side by side. Every run must also
+keep the learner's reported internals (value or Q estimates, temperatures)
+within ``battery_config.internals_bounds``: a task solved with a runaway
+temperature or impossible values was solved for a broken reason.
 """
 
 import json
@@ -30,6 +33,7 @@ from {{ cookiecutter.package_name }}.tasks.battery_config import (
     BUILTIN_FAILS,
     BUILTIN_TWIN,
     INTRINSIC,
+    internals_bounds,
 )
 from {{ cookiecutter.package_name }}.tasks.behaviors import (
     battery_behavior as behavior,
@@ -75,13 +79,15 @@ def run(
     trainer_type: str,
     behaviors: dict[str, dict[str, Any]],
     stop_at: float | None = SOLVED,
+    keep_going: float = 0.0,
     **kwargs: Any,
 ) -> Result:
     """Train ``behaviors`` on ``env`` with ``trainer_type``; record the run.
 
-    The run ends early once every behavior is solved (``stop_at``): whether
-    it was solved within the budget is all that the tests ask, so the rest of
-    the budget would only cost time.
+    The run ends early once every behavior is solved (``stop_at``), or after
+    ``keep_going`` times as many steps again: whether it was solved within the
+    budget is all that the tests ask, so the rest of the budget would only
+    cost time. Every run must keep the learner's internals in bounds.
     """
     for settings in behaviors.values():
         settings["trainer_type"] = trainer_type
@@ -89,7 +95,9 @@ def run(
     # own floats: a window right at the threshold may round above it in one and
     # not the other. Stopping a hair above it never stops a run that the task
     # does not count as solved; at worst the run goes on a little longer.
-    episodes = None if stop_at is None else EpisodeLog(stop_above=stop_at + 1e-4)
+    episodes = None
+    if stop_at is not None:
+        episodes = EpisodeLog(stop_above=stop_at + 1e-4, keep_going=keep_going)
     start = time.perf_counter()
     result = train(
         env, {"behaviors": behaviors}, seed=SEED, episodes=episodes, **kwargs
@@ -104,6 +112,14 @@ def run(
             "seconds": round(time.perf_counter() - start, 1),
         }
     )
+    # Solved for the right reason: the learner's own estimates stay sane.
+    problems = [
+        problem
+        for name, settings in behaviors.items()
+        for problem in result.out_of_bounds(name, internals_bounds(settings))
+    ]
+    REPORT[-1]["internals_out_of_bounds"] = len(problems)
+    assert not problems, "\n".join(problems[:10])
     return result
 
 
@@ -140,11 +156,17 @@ def assert_never_solved(result: Result) -> None:
 def test_goal(
     trainer_type: str, dims: int, actions: str, request: pytest.FixtureRequest
 ) -> None:
-    """Continuous, discrete (two branches, with masks) and hybrid actions."""
+    """Continuous, discrete (two branches, with masks) and hybrid actions.
+
+    Each run goes on for as many steps again once solved, with a summary every
+    100 steps, so that a learner whose values or temperature run away after
+    solving the task fails the internals check.
+    """
     env = GoalTask(dims=dims, actions=actions)
     task = f"goal-{dims}d-{actions}"
     expect_builtin_failure(trainer_type, task, request)
-    assert_solved(run(env, trainer_type, {"Goal": behavior(task)}))
+    settings = behavior(task, summary_freq=100)
+    assert_solved(run(env, trainer_type, {"Goal": settings}, keep_going=1.0))
 
 
 @pytest.mark.parametrize("encoder", [e.value for e in EncoderType])

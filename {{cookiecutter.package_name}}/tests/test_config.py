@@ -1,4 +1,8 @@
-"""The example YAML parses into the settings class; bad configs stop at parse time."""
+"""The example YAML parses into the settings class; bad configs stop at parse time.
+
+The battery's settings (``tasks/battery_config.py``) must parse for our trainer
+and for ML-Agents' built-in twin alike: the battery trains both on them.
+"""
 
 import subprocess
 import sys
@@ -9,11 +13,17 @@ import pytest
 import yaml
 from mlagents.trainers.exception import TrainerConfigError
 from mlagents.trainers.learn import parse_command_line
-from mlagents.trainers.settings import RunOptions
+from mlagents.trainers.settings import RewardSignalType, RunOptions, ScheduleType
 
 from {{ cookiecutter.package_name }}.settings import (
     {{ cookiecutter.trainer_class_name }}Settings,
 )
+from {{ cookiecutter.package_name }}.tasks.battery_config import (
+    BUILTIN_TWIN,
+    INTRINSIC,
+    STEPS,
+)
+from {{ cookiecutter.package_name }}.tasks.behaviors import battery_behavior
 
 from .conftest import ALGORITHM, CONFIG_PATH, TRAINER_TYPE
 
@@ -85,6 +95,65 @@ def test_out_of_range_hyperparameter_names_field_and_range(
     config_dict["behaviors"]["3DBall"]["hyperparameters"][field] = value
     with pytest.raises(TrainerConfigError, match=message):
         RunOptions.from_dict(config_dict)
+
+
+# A value below the floor its linear schedule decays toward would grow instead.
+BELOW_FLOOR_BY_ALGORITHM = {
+    "on-policy": [
+        ("learning_rate", 1.0e-11, 1.0e-10),
+        ("epsilon", 0.05, 0.1),
+        ("beta", 0.0, 1.0e-5),
+    ],
+    "off-policy": [
+        ("learning_rate", 1.0e-11, 1.0e-10),
+    ],
+}
+
+
+@pytest.mark.parametrize("field, value, floor", BELOW_FLOOR_BY_ALGORITHM[ALGORITHM])
+def test_a_value_below_its_linear_schedule_floor_is_rejected(
+    config_dict: dict[str, Any], field: str, value: float, floor: float
+) -> None:
+    hyperparameters = config_dict["behaviors"]["3DBall"]["hyperparameters"]
+    hyperparameters[field] = value
+    hyperparameters[f"{field}_schedule"] = "linear"
+    message = f"{field} \\({value}\\) must be >= {floor} with {field}_schedule: linear"
+    with pytest.raises(TrainerConfigError, match=message):
+        RunOptions.from_dict(config_dict)
+    # A constant schedule keeps the value as it is: accepted.
+    hyperparameters[f"{field}_schedule"] = "constant"
+    settings = RunOptions.from_dict(config_dict).behaviors["3DBall"]
+    assert getattr(settings.hyperparameters, field) == value
+    schedule = getattr(settings.hyperparameters, f"{field}_schedule")
+    assert schedule == ScheduleType.CONSTANT
+
+
+BATTERY_TASKS = sorted(STEPS)
+
+
+@pytest.mark.parametrize("trainer_type", [TRAINER_TYPE, BUILTIN_TWIN])
+def test_battery_settings_parse_for_our_trainer_and_the_builtin_twin(
+    trainer_type: str,
+) -> None:
+    # Each task's settings, as the battery builds them, with the intrinsic signals.
+    signals = {"extrinsic": {"gamma": 0.99, "strength": 1.0}, **INTRINSIC}
+    behaviors = {
+        task: {**battery_behavior(task), "trainer_type": trainer_type}
+        for task in BATTERY_TASKS
+    }
+    behaviors["intrinsic"] = {
+        **battery_behavior("corridor", reward_signals=signals),
+        "trainer_type": trainer_type,
+    }
+    options = RunOptions.from_dict({"behaviors": behaviors})
+    for task, settings in options.behaviors.items():
+        written = behaviors[task]["hyperparameters"]
+        for key, value in written.items():
+            parsed = getattr(settings.hyperparameters, key)
+            assert getattr(parsed, "value", parsed) == value, (task, key)
+        assert set(settings.reward_signals) == set(
+            RewardSignalType(name) for name in behaviors[task]["reward_signals"]
+        )
 
 
 def test_mlagents_learn_rejects_a_bad_config_before_training(

@@ -2,19 +2,31 @@
 
 * GAE (Schulman et al. 2016, eq. 16) and the value targets G_t = A_t + V(s_t),
   computed by ``_process_trajectory`` for an episode that ends, one cut off at
-  ``max_step`` and one cut at ``time_horizon`` (the last two bootstrap).
-* PPO's clipped surrogate (Schulman et al. 2017, eq. 7) in ``optimizer.py``.
+  ``max_step`` and one cut at ``time_horizon`` (the last two bootstrap); the
+  rewards scaled by each signal's strength; the advantages normalized over the
+  buffer by ``_update_policy``.
+* PPO's clipped surrogate (Schulman et al. 2017, eq. 7) in ``optimizer.py``,
+  and the direction of one ``update()`` for each term of
+  L = L_clip + 0.5 * L_value - beta * H: log pi rises for A > 0 and falls for
+  A < 0, the entropy bonus raises H, the value step lowers (G - V)^2.
+* A recurrent critic carries one memory per agent.
+
+The direction tests take one step on one state (repeated), so that the first
+Adam step, -lr * sign(gradient), changes the quantity at first order by
+-lr * |gradient|_1 in the direction the loss asks: exact for a small lr.
 """
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
+from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
 from mlagents.trainers.torch_entities.action_log_probs import LogProbsTuple
-from mlagents.trainers.trajectory import AgentExperience, Trajectory
+from mlagents.trainers.torch_entities.agent_action import AgentAction
+from mlagents.trainers.trajectory import AgentExperience, ObsUtil, Trajectory
 from mlagents_envs.base_env import ActionTuple
 
 from {{ cookiecutter.package_name }}.optimizer import clipped_surrogate_loss
@@ -41,23 +53,31 @@ ADVANTAGES_ENDED = [1.64768, 1.094, 1.7]
 ADVANTAGES_CUT = [1.927616, 1.4828, 2.24]
 
 
-def make_trainer(tmp_path: Path) -> {{ cookiecutter.trainer_class_name }}:
-    """Our trainer with a policy for the 1-D goal task, as ML-Agents builds one."""
-    behavior = {
+def make_trainer(
+    tmp_path: Path,
+    strength: float = 1.0,
+    task: GoalTask | None = None,
+    **behavior: Any,
+) -> {{ cookiecutter.trainer_class_name }}:
+    """Our trainer with a policy for ``task`` (the 1-D goal), as ML-Agents builds one."""
+    settings = {
         "trainer_type": TRAINER_TYPE,
         "hyperparameters": {"lambd": LAMBDA},
         "reward_signals": {
-            "extrinsic": {"gamma": GAMMA, "strength": 1.0},
+            "extrinsic": {"gamma": GAMMA, "strength": strength},
         },
+        **behavior,
     }
-    return trainer_for(GoalTask(), behavior, tmp_path)
+    return trainer_for(task or GoalTask(), settings, tmp_path)
 
 
-def trajectory(done: bool, interrupted: bool) -> Trajectory:
+def trajectory(
+    done: bool, interrupted: bool, agent_id: str = "agent-0", first_obs: float = 0.0
+) -> Trajectory:
     """Three steps with REWARDS; ``done`` and ``interrupted`` mark the last one."""
     steps = [
         AgentExperience(
-            obs=[np.full(2, t, dtype=np.float32)],
+            obs=[np.full(2, first_obs + t, dtype=np.float32)],
             reward=reward,
             done=done and t == len(REWARDS) - 1,
             action=ActionTuple(continuous=np.zeros(1, dtype=np.float32)),
@@ -71,8 +91,8 @@ def trajectory(done: bool, interrupted: bool) -> Trajectory:
         )
         for t, reward in enumerate(REWARDS)
     ]
-    next_obs = [np.full(2, len(REWARDS), dtype=np.float32)]
-    return Trajectory(steps, next_obs, [], "agent-0", "Goal")
+    next_obs = [np.full(2, first_obs + len(REWARDS), dtype=np.float32)]
+    return Trajectory(steps, next_obs, [], agent_id, "Goal")
 
 
 @pytest.mark.parametrize(
@@ -94,7 +114,9 @@ def test_gae_and_returns_match_the_hand_computed_values(
     trainer = make_trainer(tmp_path)
     asked_done: list[bool] = []
 
-    def critic_says(buffer: Any, next_obs: Any, done: bool) -> tuple[Any, Any, None]:
+    def critic_says(
+        buffer: Any, next_obs: Any, done: bool, agent_id: str = ""
+    ) -> tuple[Any, Any, None]:
         # What ML-Agents' critic returns: V(s_t), and V(s_T) (0 once done).
         asked_done.append(done)
         next_value = 0.0 if done else BOOTSTRAP
@@ -152,3 +174,218 @@ def test_clipping_holds_at_one_plus_or_minus_epsilon(
     clipped = expected_objective != pytest.approx(ratio * advantage)
     # Where the clip binds, the ratio gets no gradient: the update stops there.
     assert (log_ratio.grad.abs().item() == 0.0) == clipped
+
+
+def test_rewards_are_scaled_by_the_signal_strength(tmp_path: Path) -> None:
+    # r_t(signal) = strength * r_t(environment): what GAE and the critic see.
+    trainer = make_trainer(tmp_path, strength=0.5)
+    trainer._process_trajectory(trajectory(done=True, interrupted=False))
+    rewards = trainer.update_buffer[RewardSignalUtil.rewards_key("extrinsic")]
+    np.testing.assert_allclose(np.ravel(rewards), np.multiply(REWARDS, 0.5))
+
+
+def test_update_policy_normalizes_advantages_over_the_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each minibatch sees A_hat = (A - mean(A)) / std(A), mean and std over the
+    # whole buffer, and num_epoch passes visit every step once each.
+    hyperparameters = {"batch_size": 4, "buffer_size": 8, "num_epoch": 2}
+    trainer = make_trainer(tmp_path, hyperparameters=hyperparameters)
+    advantages = np.array([3.0, -1.0, 0.5, 2.0, 0.0, -4.0, 1.0, 1.5])
+    for t, advantage in enumerate(advantages):
+        trainer.update_buffer[ObsUtil.get_name_at(0)].append(
+            np.full(2, t, dtype=np.float32)
+        )
+        trainer.update_buffer[BufferKey.ADVANTAGES].append(advantage)
+    seen: list[dict[float, float]] = []
+
+    def update(batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
+        obs = np.array(batch[ObsUtil.get_name_at(0)])[:, 0]
+        advantages = np.ravel(batch[BufferKey.ADVANTAGES])
+        seen.append(dict(zip(obs, advantages, strict=True)))
+        return {}
+
+    monkeypatch.setattr(trainer.optimizer, "update", update)
+    monkeypatch.setattr(trainer.optimizer, "update_reward_signals", lambda b: {})
+    trainer._update_policy()
+
+    assert len(seen) == 4  # 2 epochs of 8 / 4 minibatches
+    expected = (advantages - advantages.mean()) / advantages.std()
+    for epoch in (seen[:2], seen[2:]):
+        by_step = {t: a for minibatch in epoch for t, a in minibatch.items()}
+        assert sorted(by_step) == list(range(8))
+        np.testing.assert_allclose([by_step[t] for t in range(8)], expected, rtol=1e-5)
+
+
+def hand_batch(
+    trainer: {{ cookiecutter.trainer_class_name }},
+    advantage: float,
+    value_return: float = 0.0,
+    n: int = 8,
+    old_log_prob_offset: float | list[float] = 0.0,
+) -> AgentBuffer:
+    """``n`` copies of one state and one action, with pi_old = pi (ratio 1).
+
+    The action is the policy's own sample; the stored log-probabilities are the
+    current policy's, so r = 1 before the step, unless ``old_log_prob_offset``
+    (per continuous action dimension) is added to them. ``advantage`` and the return G
+    (``value_return``) are what the losses see.
+    """
+    actor = trainer.policy.actor
+    spec = trainer.policy.behavior_spec
+    obs_size = spec.observation_specs[0].shape[0]
+    obs = np.linspace(0.3, -0.6, obs_size, dtype=np.float32)
+    obs_tensor = [torch.as_tensor(obs).expand(n, obs_size)]
+    branches = sum(spec.action_spec.discrete_branches)
+    action_mask = torch.ones(n, branches)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        action, run_out, _ = actor.get_action_and_stats(obs_tensor, masks=action_mask)
+    buffer = AgentBuffer()
+    actions = action.to_action_tuple()
+    log_probs = run_out["log_probs"].to_log_probs_tuple()
+    for i in range(n):
+        buffer[ObsUtil.get_name_at(0)].append(obs)
+        buffer[BufferKey.CONTINUOUS_ACTION].append(actions.continuous[i])
+        buffer[BufferKey.DISCRETE_ACTION].append(actions.discrete[i])
+        buffer[BufferKey.CONTINUOUS_LOG_PROBS].append(
+            log_probs.continuous[i] + old_log_prob_offset
+        )
+        buffer[BufferKey.DISCRETE_LOG_PROBS].append(log_probs.discrete[i])
+        buffer[BufferKey.ACTION_MASK].append(np.ones(branches, dtype=np.float32))
+        buffer[BufferKey.MASKS].append(1.0)
+        buffer[BufferKey.ADVANTAGES].append(advantage)
+        buffer[RewardSignalUtil.returns_key("extrinsic")].append(value_return)
+        # A decoy: the value must regress on the return, not on the reward.
+        buffer[RewardSignalUtil.rewards_key("extrinsic")].append(-value_return)
+    return buffer
+
+
+def log_prob_and_entropy(
+    trainer: {{ cookiecutter.trainer_class_name }},
+    batch: AgentBuffer,
+) -> tuple[float, float]:
+    """Mean log pi(a|s) (summed over action dimensions) and entropy H[pi(.|s)]."""
+    with torch.no_grad():
+        stats = trainer.policy.actor.get_stats(
+            [torch.as_tensor(np.array(batch[ObsUtil.get_name_at(0)]))],
+            AgentAction.from_buffer(batch),
+            masks=torch.as_tensor(np.array(batch[BufferKey.ACTION_MASK])),
+        )
+    log_pi = stats["log_probs"].flatten().sum(dim=1).mean().item()
+    return log_pi, stats["entropy"].mean().item()
+
+
+def squared_error(
+    trainer: {{ cookiecutter.trainer_class_name }},
+    batch: AgentBuffer,
+) -> float:
+    """Mean (G - V(s))^2 of the extrinsic value."""
+    obs = [torch.as_tensor(np.array(batch[ObsUtil.get_name_at(0)]))]
+    returns = torch.as_tensor(
+        np.array(batch[RewardSignalUtil.returns_key("extrinsic")])
+    )
+    with torch.no_grad():
+        values, _ = trainer.optimizer.critic.critic_pass(obs)
+    return ((returns - values["extrinsic"]) ** 2).mean().item()
+
+
+# lr small enough that one Adam step acts at first order; beta 0 unless tested.
+STEP_SETTINGS = {
+    "learning_rate": 1.0e-4,
+    "learning_rate_schedule": "constant",
+    "beta": 0.0,
+    "beta_schedule": "constant",
+}
+ACTIONS = ["continuous", "discrete"]
+
+
+@pytest.mark.parametrize("actions", ACTIONS)
+@pytest.mark.parametrize("advantage", [1.0, -1.0], ids=["A>0", "A<0"])
+def test_update_raises_log_pi_for_a_positive_advantage_and_lowers_it_for_a_negative(
+    tmp_path: Path, actions: str, advantage: float
+) -> None:
+    # dL_clip/dlog pi(a|s) = -A at r = 1: the step moves log pi(a|s) along sign(A).
+    task = GoalTask(actions=actions)
+    trainer = make_trainer(tmp_path, task=task, hyperparameters=STEP_SETTINGS)
+    batch = hand_batch(trainer, advantage)
+    before, _ = log_prob_and_entropy(trainer, batch)
+    trainer.optimizer.update(batch, num_sequences=len(batch[BufferKey.MASKS]))
+    after, _ = log_prob_and_entropy(trainer, batch)
+    assert np.sign(after - before) == np.sign(advantage), (before, after)
+
+
+@pytest.mark.parametrize("actions", ACTIONS)
+def test_entropy_bonus_raises_the_entropy(tmp_path: Path, actions: str) -> None:
+    # A = 0: L_clip has no gradient, so the actor follows -beta * H alone.
+    hyperparameters = {**STEP_SETTINGS, "beta": 0.1}
+    task = GoalTask(actions=actions)
+    trainer = make_trainer(tmp_path, task=task, hyperparameters=hyperparameters)
+    batch = hand_batch(trainer, advantage=0.0)
+    _, before = log_prob_and_entropy(trainer, batch)
+    trainer.optimizer.update(batch, num_sequences=len(batch[BufferKey.MASKS]))
+    _, after = log_prob_and_entropy(trainer, batch)
+    assert after > before, (before, after)
+
+
+@pytest.mark.parametrize("value_return", [2.0, -2.0])
+def test_value_step_lowers_the_squared_error(
+    tmp_path: Path, value_return: float
+) -> None:
+    # L_value = (G - V(s))^2: one step brings V(s) closer to G.
+    trainer = make_trainer(tmp_path, hyperparameters=STEP_SETTINGS)
+    batch = hand_batch(trainer, advantage=0.0, value_return=value_return)
+    before = squared_error(trainer, batch)
+    trainer.optimizer.update(batch, num_sequences=len(batch[BufferKey.MASKS]))
+    after = squared_error(trainer, batch)
+    assert after < before, (before, after)
+
+
+def test_approx_kl_is_that_of_the_joint_ratio_and_clip_fraction_per_dimension(
+    tmp_path: Path,
+) -> None:
+    # Per-dimension log r_j = (0.1, 0.2) before the step; the joint log R = 0.3.
+    # Approx KL = E[(R - 1) - log R] = e^0.3 - 1.3; clip fraction (epsilon 0.2):
+    # r = (1.105, 1.221), one of the two outside [0.8, 1.2].
+    hyperparameters = {**STEP_SETTINGS, "epsilon_schedule": "constant"}
+    task = GoalTask(dims=2, actions="continuous")
+    trainer = make_trainer(tmp_path, task=task, hyperparameters=hyperparameters)
+    batch = hand_batch(trainer, advantage=1.0, old_log_prob_offset=[-0.1, -0.2])
+    stats = trainer.optimizer.update(batch, len(batch[BufferKey.MASKS]))
+    assert stats["Policy/Approx KL"] == pytest.approx(np.exp(0.3) - 1.3, rel=1e-4)
+    assert stats["Policy/Clip Fraction"] == pytest.approx(0.5)
+    # |L_clip| (as ML-Agents' ppo reports it): min(r A, clip(r) A) = (1.105, 1.2).
+    assert stats["Losses/Policy Loss"] == pytest.approx(
+        (np.exp(0.1) + 1.2) / 2, rel=1e-4
+    )
+
+
+def test_recurrent_critic_keeps_one_memory_per_agent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # V(s_t | m_t): agent A's second trajectory starts from the memory A's first
+    # one left, whatever another agent's trajectory did in between.
+    memory = {"memory_size": 8, "sequence_length": 2}
+    trainer = make_trainer(tmp_path, network_settings={"memory": memory})
+    optimizer = trainer.optimizer
+    estimates: list[dict[str, np.ndarray]] = []
+    value_estimates = optimizer.get_trajectory_value_estimates
+
+    def recorded(*args: Any) -> Any:
+        result = value_estimates(*args)
+        estimates.append(result[0])
+        return result
+
+    monkeypatch.setattr(optimizer, "get_trajectory_value_estimates", recorded)
+    trainer._process_trajectory(trajectory(False, False, "A", first_obs=0.0))
+    after_a = copy.copy(optimizer.critic_memory_dict)
+    trainer._process_trajectory(trajectory(False, False, "B", first_obs=5.0))
+    trainer._process_trajectory(trajectory(False, False, "A", first_obs=3.0))
+    with_b_between = estimates[-1]["extrinsic"]
+    optimizer.critic_memory_dict.clear()
+    optimizer.critic_memory_dict.update(after_a)
+    trainer._process_trajectory(trajectory(False, False, "A", first_obs=3.0))
+    np.testing.assert_array_equal(with_b_between, estimates[-1]["extrinsic"])
+    # A finished episode leaves no memory behind for the agent's next one.
+    trainer._process_trajectory(trajectory(True, True, "A", first_obs=6.0))
+    assert "A" not in optimizer.critic_memory_dict

@@ -4,6 +4,7 @@ And how the player reads a broken connection: a clean close while its trainer
 lives, an error once the trainer is gone.
 """
 
+import json
 import subprocess
 import sys
 import threading
@@ -13,7 +14,6 @@ import psutil
 import pytest
 
 from {{ cookiecutter.package_name }}.simulator.liveness import (
-    ancestors,
     first_gone,
     is_alive,
     watch,
@@ -51,10 +51,35 @@ def test_a_zombie_counts_as_gone() -> None:
         child.wait(timeout=30)
 
 
-def test_ancestors_are_the_parent_chain() -> None:
-    chain = ancestors(levels=2)
-    assert chain and chain[0].pid == psutil.Process().ppid()
-    assert len(chain) <= 2 and all(p.pid not in (0, 1) for p in chain)
+# Run in a grandchild of the test, so that its chain is known whoever started
+# pytest (a container's ``CMD pytest`` makes pytest's parent, or pytest, pid 1).
+REPORT_ANCESTORS = (
+    "import json; from {{ cookiecutter.package_name }}.simulator.liveness import ancestors; "
+    "print(json.dumps([[p.pid for p in ancestors(levels=n)] for n in (1, 2, 1000)]))"
+)
+SPAWN_REPORTER = (
+    "import subprocess, sys; "
+    "sys.exit(subprocess.run([sys.executable, '-c', sys.argv[1]]).returncode)"
+)
+
+
+def test_ancestors_are_the_parent_chain_up_to_the_first_process() -> None:
+    middle = subprocess.Popen(
+        [sys.executable, "-c", SPAWN_REPORTER, REPORT_ANCESTORS],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    out, _ = middle.communicate(timeout=60)
+    assert middle.returncode == 0
+    one, two, all_of_them = json.loads(out)
+    me = psutil.Process()
+    # The grandchild's parent, then this process unless it is the first process.
+    assert one == [middle.pid]
+    assert two == [middle.pid] + ([me.pid] if me.pid not in (0, 1) else [])
+    assert all_of_them[:2] == two
+    assert all(pid not in (0, 1) for pid in all_of_them)
+    # The chain stops below the first process (pid 0 or 1), which is left out.
+    assert psutil.Process(all_of_them[-1]).ppid() in (0, 1)
 
 
 def test_watch_calls_back_once_a_watched_process_dies() -> None:

@@ -79,6 +79,26 @@ class Result:
             self.episode_returns, self.episode_end_steps, threshold, episodes
         )
 
+    def out_of_bounds(
+        self, behavior: str, bounds: dict[str, tuple[float, float]]
+    ) -> list[str]:
+        """Every summary of ``behavior``'s stats outside its (low, high) bounds.
+
+        ``bounds`` maps a stat name (``"Policy/Extrinsic Value Estimate"``) to
+        the range its values must stay in; a stat the run never reported is not
+        checked (ML-Agents' built-ins report fewer), nor is a NaN (the mean of
+        nothing, which ``sac`` reports for a temperature it does not have).
+        """
+        found = []
+        for name, (low, high) in bounds.items():
+            for step, value in self.log.stats.get(f"{behavior}:{name}", []):
+                if not np.isnan(value) and not low <= value <= high:
+                    found.append(
+                        f"{behavior} {name} = {value:.3g} at step {step}, "
+                        f"outside [{low:.3g}, {high:.3g}]"
+                    )
+        return found
+
     def summary(self) -> str:
         """A line for assertion messages: episodes, final mean, and the curve."""
         returns = np.array(self.episode_returns)
@@ -120,7 +140,9 @@ class EpisodeLog:
     ``Environment/Group Cumulative Reward`` reports it.
     With ``stop_above``, the run ends (and saves, as when a Unity Editor leaves
     play mode) once ``window`` consecutive episodes of every behavior average
-    above it. ``on_step`` is called after every environment step.
+    above it, or ``keep_going`` times as many steps again after that (so that
+    what the learner does once the task is solved shows in its stats).
+    ``on_step`` is called after every environment step.
     """
 
     def __init__(
@@ -128,9 +150,11 @@ class EpisodeLog:
         stop_above: float | None = None,
         window: int = 50,
         on_step: Callable[["EpisodeLog"], None] | None = None,
+        keep_going: float = 0.0,
     ) -> None:
         self.stop_above = stop_above
         self.window = window
+        self.keep_going = keep_going
         self.on_step = on_step
         self.returns: dict[str, list[float]] = defaultdict(list)
         self.end_steps: dict[str, list[int]] = defaultdict(list)
@@ -148,7 +172,16 @@ class EpisodeLog:
 
     @property
     def done(self) -> bool:
+        """Every behavior has reached ``stop_above``."""
         return bool(self.reached_at) and set(self.reached_at) >= set(self.steps)
+
+    @property
+    def should_stop(self) -> bool:
+        """Done, and every behavior has gone on for ``keep_going`` times its steps."""
+        return self.done and all(
+            self.steps[behavior] >= reached * (1 + self.keep_going)
+            for behavior, reached in self.reached_at.items()
+        )
 
     def record(self, env_steps: Sequence[EnvironmentStep]) -> None:
         """Add what ``env_steps`` (one call of the env manager) say about episodes."""
@@ -260,7 +293,7 @@ class _Recording:
         return int(count)
 
     def get_steps(self) -> list[EnvironmentStep]:
-        if self.episode_log.done:
+        if self.episode_log.should_stop:
             raise UnityCommunicatorStoppedException("the threshold was reached")
         env_steps: list[EnvironmentStep] = super().get_steps()  # type: ignore[misc]
         self.episode_log.record(env_steps)

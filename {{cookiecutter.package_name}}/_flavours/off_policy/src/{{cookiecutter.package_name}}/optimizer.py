@@ -13,14 +13,19 @@ and expectations over pi(.|s) are computed exactly instead of sampled.
 continuous part c and discrete branches b = 1..B of the action,
 
     Q(s, c, d)    = mean_b Q_b(s, c)[d_b]                 (B = 0: one output)
-    V'(s')        = E_{c', d' ~ pi(s')} [min_i Q'_i(s', c', d')] + alpha_c H_c + sum_b alpha_b H_b
+    V'(s')        = min_i E_{d' ~ pi(s')} [Q'_i(s', c', d')] + alpha_c H_c + sum_b alpha_b H_b
     y_k           = r_k + gamma_k * (1 - done * use_done_k) * V'_k(s')     per reward signal k
     L_Q           = 0.5 * (Q_1(s, a) - y)^2 + 0.5 * (Q_2(s, a) - y)^2
-    L_pi          = E_s[ -E_{c~, d ~ pi(s)} [min_i Q_i(s, c~, d)] - alpha_c H_c - sum_b alpha_b H_b ]
+    L_pi          = E_s[ -min_i E_{d ~ pi(s)} [Q_i(s, c~, d)] - alpha_c H_c - sum_b alpha_b H_b ]
     L_alpha       = log(alpha) * (H - H_target)            per entropy term
 
-where H_c = -log pi(c~|s) for a reparameterized sample c~, H_b is branch b's
-exact entropy, and the targets follow softly: Q' <- tau * Q + (1 - tau) * Q'.
+where c' ~ pi(.|s') and c~ ~ pi(.|s) are reparameterized samples, H_c = -log pi(c|s)
+for that sample, H_b is branch b's exact entropy, and the targets follow softly:
+Q' <- tau * Q + (1 - tau) * Q'. Over discrete actions the expectation sits
+inside the min, min_i E_d[Q_i], as in ML-Agents' built-in ``sac``; Christodoulou
+writes the expectation of the min, E_d[min_i Q_i], which is never larger. With
+several branches Q is a mean over branches, and E_d[min_i Q_i] would need every
+combination of the branches' actions, while min_i E_d[Q_i] takes one sum per branch.
 ``use_done_k`` is 0 for reward signals that ignore episode ends (curiosity,
 RND), so their values bootstrap across ``done`` as ML-Agents' built-ins do.
 
@@ -50,7 +55,10 @@ from mlagents.trainers.torch_entities.networks import ValueNetwork
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import ObsUtil
 
-from .settings import {{ cookiecutter.trainer_class_name }}Settings
+from .settings import (
+    LEARNING_RATE_FLOOR,
+    {{ cookiecutter.trainer_class_name }}Settings,
+)
 
 # Target entropies, as in ML-Agents' built-in SAC: -|c| for the continuous part
 # (Haarnoja et al.), and 0.2 * log(n_b) per discrete branch (about the entropy
@@ -122,10 +130,10 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         ]
         self.tau = hp.tau
 
-        self.learning_rate = ModelUtils.DecayedValue(
+        self.decay_learning_rate = ModelUtils.DecayedValue(
             hp.learning_rate_schedule,
             hp.learning_rate,
-            1e-10,
+            LEARNING_RATE_FLOOR,
             trainer_settings.max_steps,
         )
         q_params = list(self.q1.parameters()) + list(self.q2.parameters())
@@ -149,7 +157,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
 
     def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of SAC on a sampled minibatch; returns the stats."""
-        lr = self.learning_rate.get_value(self.policy.get_current_step())
+        lr = self.decay_learning_rate.get_value(self.policy.get_current_step())
         seq_len = self.policy.sequence_length
         n_obs = len(self.policy.behavior_spec.observation_specs)
         obs = [ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer(batch, n_obs)]

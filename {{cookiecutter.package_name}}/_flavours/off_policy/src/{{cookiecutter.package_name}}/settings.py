@@ -8,9 +8,14 @@ optimizer.
 """
 
 import attr
+from mlagents.trainers.exception import TrainerConfigError
 from mlagents.trainers.settings import OffPolicyHyperparamSettings, ScheduleType
 
 from .validation import in_range, non_negative, positive
+
+# ML-Agents' linear schedule decays the learning rate toward this floor by
+# max_steps: a learning rate below it would grow instead, so it is rejected.
+LEARNING_RATE_FLOOR = 1e-10
 
 
 @attr.s(auto_attribs=True)
@@ -37,3 +42,15 @@ class {{ cookiecutter.trainer_class_name }}Settings(OffPolicyHyperparamSettings)
     @reward_signal_steps_per_update.default
     def _reward_signal_steps_per_update_default(self) -> float:
         return self.steps_per_update
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            self.learning_rate_schedule == ScheduleType.LINEAR
+            and self.learning_rate < LEARNING_RATE_FLOOR
+        ):
+            raise TrainerConfigError(
+                f"{type(self).__name__}.learning_rate ({self.learning_rate}) must be "
+                f">= {LEARNING_RATE_FLOOR} with learning_rate_schedule: linear, which "
+                f"decays it toward {LEARNING_RATE_FLOOR} (it would grow instead); set "
+                "learning_rate_schedule: constant to keep a smaller value."
+            )

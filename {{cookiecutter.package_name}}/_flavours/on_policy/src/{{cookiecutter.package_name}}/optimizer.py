@@ -27,7 +27,12 @@ from mlagents.trainers.torch_entities.networks import Critic, ValueNetwork
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import ObsUtil
 
-from .settings import {{ cookiecutter.trainer_class_name }}Settings
+from .settings import (
+    BETA_FLOOR,
+    EPSILON_FLOOR,
+    LEARNING_RATE_FLOOR,
+    {{ cookiecutter.trainer_class_name }}Settings,
+)
 
 
 class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
@@ -53,16 +58,19 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             params += list(self._critic.parameters())
         self.optimizer = torch.optim.Adam(params, lr=self.hyperparameters.learning_rate)
 
-        # Learning rate, clip range and entropy weight decay over max_steps.
+        # Learning rate, clip range and entropy weight decay over max_steps, each
+        # toward its floor (settings.py rejects a start below the floor).
         max_steps = trainer_settings.max_steps
         hp = self.hyperparameters
-        self.learning_rate = ModelUtils.DecayedValue(
-            hp.learning_rate_schedule, hp.learning_rate, 1e-10, max_steps
+        self.decay_learning_rate = ModelUtils.DecayedValue(
+            hp.learning_rate_schedule, hp.learning_rate, LEARNING_RATE_FLOOR, max_steps
         )
-        self.epsilon = ModelUtils.DecayedValue(
-            hp.epsilon_schedule, hp.epsilon, 0.1, max_steps
+        self.decay_epsilon = ModelUtils.DecayedValue(
+            hp.epsilon_schedule, hp.epsilon, EPSILON_FLOOR, max_steps
         )
-        self.beta = ModelUtils.DecayedValue(hp.beta_schedule, hp.beta, 1e-5, max_steps)
+        self.decay_beta = ModelUtils.DecayedValue(
+            hp.beta_schedule, hp.beta, BETA_FLOOR, max_steps
+        )
 
     @property
     def critic(self) -> Critic:
@@ -71,9 +79,9 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
     def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of PPO on a minibatch; returns the stats to report."""
         step = self.policy.get_current_step()
-        lr = self.learning_rate.get_value(step)
-        epsilon = self.epsilon.get_value(step)
-        beta = self.beta.get_value(step)
+        lr = self.decay_learning_rate.get_value(step)
+        epsilon = self.decay_epsilon.get_value(step)
+        beta = self.decay_beta.get_value(step)
         seq_len = self.policy.sequence_length
 
         obs = [
@@ -134,15 +142,22 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
-        # Diagnostics: approx KL(pi_old || pi) ~ E[(r - 1) - log r] (Schulman's
-        # low-variance estimator, as in CleanRL), and the share of clipped ratios.
+        # Diagnostics. Approx KL(pi_old || pi) of the whole action, from the joint
+        # ratio R = prod_j r_j: E[(R - 1) - log R] (Schulman's low-variance
+        # estimator, as CleanRL computes it). Clip fraction: the share of the
+        # per-dimension ratios r_j outside [1 - epsilon, 1 + epsilon], the ones
+        # the loss above clips.
         with torch.no_grad():
-            ratio = torch.exp(log_ratio)
-            approx_kl = ModelUtils.masked_mean((ratio - 1) - log_ratio, masks)
-            clipped = ((ratio - 1.0).abs() > epsilon).float()
-            clip_fraction = ModelUtils.masked_mean(clipped, masks)
+            joint_log_ratio = log_ratio.sum(dim=1)
+            approx_kl = ModelUtils.masked_mean(
+                torch.expm1(joint_log_ratio) - joint_log_ratio, masks
+            )
+            clipped = ((torch.exp(log_ratio) - 1.0).abs() > epsilon).float()
+            clip_fraction = ModelUtils.masked_mean(clipped.mean(dim=1), masks)
         return {
-            "Losses/Policy Loss": policy_loss.item(),
+            # |L_clip|, as ML-Agents' ppo reports it, so that side-by-side curves
+            # compare; the loss itself is signed.
+            "Losses/Policy Loss": policy_loss.abs().item(),
             "Policy/Approx KL": approx_kl.item(),
             "Policy/Clip Fraction": clip_fraction.item(),
             "Losses/Value Loss": value_loss.item(),

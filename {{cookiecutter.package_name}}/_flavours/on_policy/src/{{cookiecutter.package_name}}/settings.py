@@ -13,6 +13,12 @@ from mlagents.trainers.settings import OnPolicyHyperparamSettings, ScheduleType
 
 from .validation import in_range, positive
 
+# ML-Agents' linear schedule decays each value toward its floor by max_steps:
+# a value that starts below its floor would grow instead, so it is rejected.
+LEARNING_RATE_FLOOR = 1e-10
+EPSILON_FLOOR = 0.1
+BETA_FLOOR = 1e-5
+
 
 @attr.s(auto_attribs=True)
 class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
@@ -40,3 +46,16 @@ class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
                 f"buffer_size ({self.buffer_size}): each update splits the buffer "
                 "into minibatches."
             )
+        for field, floor, schedule in (
+            ("learning_rate", LEARNING_RATE_FLOOR, self.learning_rate_schedule),
+            ("epsilon", EPSILON_FLOOR, self.epsilon_schedule),
+            ("beta", BETA_FLOOR, self.beta_schedule),
+        ):
+            value = getattr(self, field)
+            if schedule == ScheduleType.LINEAR and value < floor:
+                raise TrainerConfigError(
+                    f"{type(self).__name__}.{field} ({value}) must be >= {floor} "
+                    f"with {field}_schedule: linear, which decays it toward {floor} "
+                    f"(it would grow instead); set {field}_schedule: constant "
+                    "to keep a smaller value."
+                )

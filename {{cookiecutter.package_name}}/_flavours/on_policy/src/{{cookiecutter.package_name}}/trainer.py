@@ -111,14 +111,20 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             self.policy.actor.update_normalization(buffer)
             self.optimizer.critic.update_normalization(buffer)
 
-        # V(s_t) for every step, and V(s_T) to bootstrap from unless the episode ended.
+        # V(s_t) for every step, and V(s_T) to bootstrap from unless the episode
+        # ended (a cut-off at max_step bootstraps). A recurrent critic carries its
+        # memory from one trajectory of an agent to the next, under the agent's id
+        # (ML-Agents' ppo passes none, so all agents share one memory there).
         value_estimates, value_next, value_memories = (
             self.optimizer.get_trajectory_value_estimates(
                 buffer,
                 trajectory.next_obs,
                 trajectory.done_reached and not trajectory.interrupted,
+                agent_id,
             )
         )
+        if trajectory.done_reached:  # a new episode starts from a blank memory
+            self.optimizer.critic_memory_dict.pop(agent_id, None)
         if value_memories is not None:
             buffer[BufferKey.CRITIC_MEMORY].set(value_memories)
 

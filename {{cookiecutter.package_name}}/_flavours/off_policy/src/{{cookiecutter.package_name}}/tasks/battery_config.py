@@ -8,7 +8,21 @@ seconds on two cores. If a change of yours learns more slowly by design, raise
 its budget here, in one place.
 """
 
+import math
 from typing import Any
+
+# Every battery task pays at most 1 per step (in absolute value), and SAC adds
+# the entropy bonus alpha * H, with H at most log 9 per step (two branches of
+# three actions; log 2 per continuous dimension). So with alpha at most
+# MAX_TEMPERATURE, a soft Q value of a signal with strength s and discount gamma
+# lies within [-s, s + MAX_TEMPERATURE * MAX_ENTROPY] / (1 - gamma); the margin
+# covers the Q networks' first, untrained outputs. A run that solves a task
+# with a temperature above MAX_TEMPERATURE, or Q values beyond these, solved it
+# for a broken reason.
+MAX_ABS_REWARD = 1.0
+MAX_ENTROPY = math.log(9)
+MAX_TEMPERATURE = 1.0
+VALUE_MARGIN = 1.0
 
 BUILTIN_TWIN = "sac"
 
@@ -79,3 +93,25 @@ BUILTIN_FAILS: dict[str, str] = {
         "the budget"
     ),
 }
+
+
+def internals_bounds(behavior: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Where the learner's reported estimates must stay in a run of ``behavior``.
+
+    Stat name -> (low, high): the extrinsic Q value, within what the rewards
+    and the entropy bonus allow, and every temperature.
+    """
+    bounds = {
+        "Policy/Continuous Entropy Coeff": (0.0, MAX_TEMPERATURE),
+        "Policy/Discrete Entropy Coeff": (0.0, MAX_TEMPERATURE),
+    }
+    extrinsic = behavior["reward_signals"].get("extrinsic")
+    if extrinsic is not None:
+        strength = extrinsic.get("strength", 1.0)
+        horizon = 1 / (1 - extrinsic["gamma"])
+        low = -strength * MAX_ABS_REWARD * horizon - VALUE_MARGIN
+        high = (
+            strength * MAX_ABS_REWARD + MAX_TEMPERATURE * MAX_ENTROPY
+        ) * horizon + VALUE_MARGIN
+        bounds["Policy/Extrinsic Q Value"] = (low, high)
+    return bounds

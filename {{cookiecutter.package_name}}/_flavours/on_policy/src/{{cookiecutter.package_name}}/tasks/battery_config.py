@@ -9,6 +9,13 @@ of yours learns more slowly by design, raise its budget here, in one place.
 
 from typing import Any
 
+# Every battery task pays at most 1 per step (in absolute value), so a value of
+# a signal with strength s and discount gamma lies within s / (1 - gamma); the
+# margin covers a critic's first, untrained outputs. A run that solves a task
+# with value estimates beyond these solved it for a broken reason.
+MAX_ABS_REWARD = 1.0
+VALUE_MARGIN = 1.0
+
 BUILTIN_TWIN = "ppo"
 
 SETTINGS: dict[str, Any] = {
@@ -58,3 +65,17 @@ INTRINSIC: dict[str, dict[str, Any]] = {
 # Tasks ML-Agents' built-in twin does not solve with these settings and budgets
 # (its runs are expected to fail, strictly). None: ppo solves every task.
 BUILTIN_FAILS: dict[str, str] = {}
+
+
+def internals_bounds(behavior: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Where the learner's reported estimates must stay in a run of ``behavior``.
+
+    Stat name -> (low, high): the extrinsic value estimate, within what the
+    rewards allow.
+    """
+    extrinsic = behavior["reward_signals"].get("extrinsic")
+    if extrinsic is None:
+        return {}
+    strength = extrinsic.get("strength", 1.0)
+    bound = strength * MAX_ABS_REWARD / (1 - extrinsic["gamma"]) + VALUE_MARGIN
+    return {"Policy/Extrinsic Value Estimate": (-bound, bound)}
