@@ -78,7 +78,10 @@ def format_code(root: Path) -> str | None:
             "code is unformatted for these name lengths; after the install, "
             "`pre-commit run --all-files` formats it."
         )
-    for tool in (["ruff", "check", "--fix-only", "--exit-zero", "-q"], ["black", "-q"]):
+    for tool in (
+        ["ruff", "check", "--fix-only", "--exit-zero", "--no-cache", "-q"],
+        ["black", "-q"],
+    ):
         subprocess.run([sys.executable, "-m", *tool, "."], cwd=root, check=True)
     return None
 
@@ -110,7 +113,7 @@ def first_commit(root: Path, answers: dict) -> str:
     return "The project is a git repository with a first commit."
 
 
-def next_steps(answers: dict) -> str:
+def next_steps(answers: dict, folder: str) -> str:
     dist, trainer_type = answers["distribution_name"], answers["trainer_type"]
     config = f"config/{trainer_type}_3DBall.yaml"
     if answers["include_tooling"]:
@@ -125,7 +128,7 @@ def next_steps(answers: dict) -> str:
 Created {answers['project_name']!r} ({answers['algorithm']} trainer '{trainer_type}').
 
 Next steps:
-  cd {answers['package_name']}
+  cd {folder}
   # 1. Install the ML-Agents stack for this Python, then the package (in a venv;
   #    --torch-index <url> for a CUDA torch, see README.md)
   python scripts/install.py
@@ -141,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ``--copier copy`` or ``--copier update``: run as a copier task. Copier keeps
     its own answers file and does not expect a commit (on update the project is
-    yours, mid-update), so neither the replay file nor a commit is made.
+    yours, mid-update), so no replay file is written, and a commit only on copy.
     """
     argv = sys.argv[1:] if argv is None else argv
     copier = argv[1] if argv[:1] == ["--copier"] else None
@@ -153,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     if ANSWERS["license"] == "Proprietary":
         (root / "LICENSE").unlink(missing_ok=True)
     notes = [format_code(root)]
-    if copier is None:
+    if copier in (None, "copy"):
         notes.append(first_commit(root, ANSWERS))
     if copier != "update":
-        print(next_steps(ANSWERS))
+        print(next_steps(ANSWERS, root.name))
     for note in notes:
         if note:
             print(note)
