@@ -93,7 +93,15 @@ def git(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def first_commit(root: Path, answers: dict) -> str:
-    """Make the project a git repository with one commit; say what happened."""
+    """Make the project a git repository with one commit; say what happened.
+
+    Not under cruft (``_commit`` in the answers): ``cruft update`` renders the
+    template twice in scratch folders and compares them file by file, and a
+    ``.git`` folder there breaks the comparison. cruft-made projects are committed
+    by hand (their README says so).
+    """
+    if "_commit" in answers:
+        return "cruft: commit the project yourself (git init, git add -A, git commit)."
     if shutil.which("git") is None:
         return (
             "git was not found: the project is not a git repository (run `git init`)."
