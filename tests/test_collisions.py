@@ -96,8 +96,13 @@ def check_rejected(cookies, result, err: str) -> list:
     fields = [line.split()[1] for line in errors]
     assert len(fields) == len(set(fields)), errors
     output_dir = Path(str(cookies._output_factory(f"check{cookies._counter}")))
-    bake_dir = output_dir.parent / f"bake{cookies._counter - 1:02d}"
-    assert [p for p in bake_dir.rglob("*") if p.is_file()] == []
+    if result.context is None:
+        # Rejected at the prompts (pytest-cookies renders them first): no output
+        # folder was made for this bake.
+        assert not (output_dir.parent / f"bake{cookies._counter:02d}").exists()
+    else:
+        bake_dir = output_dir.parent / f"bake{cookies._counter - 1:02d}"
+        assert [p for p in bake_dir.rglob("*") if p.is_file()] == []
     return errors
 
 
