@@ -95,7 +95,7 @@ def check_rejected(cookies, result, err: str) -> list:
         assert ERROR_LINE.match(line), line
     fields = [line.split()[1] for line in errors]
     assert len(fields) == len(set(fields)), errors
-    output_dir = Path(str(cookies._output_factory(f"check{cookies._counter}")))
+    output_dir = Path(str(cookies._output_factory(f"check{id(result)}")))
     if result.context is None:
         # Rejected at the prompts (pytest-cookies renders them first): no output
         # folder was made for this bake.
@@ -441,7 +441,7 @@ def boundary_answers() -> list:
         for algorithm in FLAVOURS
     ] + [
         {
-            "package_name": algorithm[0],
+            "package_name": {"on-policy": "n", "off-policy": "f"}[algorithm],
             "trainer_type": "t",
             "distribution_name": "e",
             "trainer_class_name": "E",
