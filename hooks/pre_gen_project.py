@@ -1,8 +1,15 @@
-"""Validate the answers before cookiecutter writes anything.
+"""Validate the answers before anything is written.
 
-Each rejected answer prints one ``ERROR:`` line that says what is wrong and what
-would be accepted, and exits 1; cookiecutter then removes the partial output.
-Answers are injected as JSON strings and parsed, never pasted into code.
+Each rejected answer gives one ``ERROR:`` line that names the answer, says what is
+wrong and what would be accepted. A name derived from a rejected answer (the
+trainer type from the package name, say) is not reported again. Answers are
+injected as JSON strings and parsed, never pasted into code.
+
+The checks run twice. ``local_extensions.py`` (the template's cookiecutter
+extension) runs ``problems()`` from this file once the last prompt is answered
+and stops cookiecutter with the lines alone; this script, run as cookiecutter's
+pre-gen hook, is the backstop for ``--replay`` and for copier (which runs it as
+its first task with ``--answers``), where a rejected answer exits 1.
 
 The names a generated project reserves (its stack's distributions and modules, the
 names its modules import or define, the class names ``trainer_class_name`` becomes,
@@ -27,15 +34,11 @@ ANSWERS = json.loads(r"""
 """.strip())
 
 BUILT_IN_TRAINERS = {"ppo", "sac", "poca"}
-# The shortest and longest names the generated code stays black- and ruff-clean
-# for (black joins or splits lines around them otherwise); the template tests
-# render names of exactly these lengths.
-LENGTHS = {
-    "package_name": (1, 33),
-    "distribution_name": (5, 33),
-    "trainer_type": (1, 33),
-    "trainer_class_name": (1, 30),
-}
+# The longest name accepted: a path in the project holds a name up to three
+# times, and Windows' limit is 260 characters. (Names of any length in between
+# render a formatted project: the post-gen hook runs black and ruff over it.)
+LONGEST = 80
+
 TRAINER_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 EMAIL = re.compile(
@@ -86,8 +89,7 @@ def class_collision(class_name: str) -> tuple[str, str] | None:
 
 
 def fits(field: str, value: str) -> bool:
-    shortest, longest = LENGTHS[field]
-    return shortest <= len(value) <= longest
+    return 1 <= len(value) <= LONGEST
 
 
 def first(candidates: list[str], accepted: Callable[[str], bool]) -> str:
@@ -95,20 +97,40 @@ def first(candidates: list[str], accepted: Callable[[str], bool]) -> str:
 
 
 def length_problem(field: str, value: str) -> str | None:
-    shortest, longest = LENGTHS[field]
-    if len(value) > longest:
+    if len(value) > LONGEST:
         return (
-            f"{field} {value!r} is longer than {longest} characters, the most the "
-            "generated code is formatted for; use a shorter name."
-        )
-    if len(value) < shortest:
-        separator = "-" if field == "distribution_name" else "_"
-        return (
-            f"{field} {value!r} is shorter than {shortest} characters, the least the "
-            "generated code is formatted for; use a longer name such as "
-            f"{value + separator + 'trainer'!r}."
+            f"{field} {value!r} is longer than {LONGEST} characters, the most that "
+            "keeps the project's paths within Windows' limit; use a shorter name."
         )
     return None
+
+
+# Where cookiecutter.json derives each name's default from.
+SOURCES = {
+    "package_name": "project_name",
+    "distribution_name": "package_name",
+    "trainer_type": "package_name",
+    "trainer_class_name": "project_name",
+}
+
+
+def default_for(field: str, answers: dict[str, Any]) -> str:
+    """The default cookiecutter.json derives for ``field`` from the answers."""
+    project_name = str(answers.get("project_name", ""))
+    if field == "package_name":
+        return project_name.lower().strip().replace(" ", "_").replace("-", "_")
+    if field == "trainer_class_name":
+        return project_name.title().replace(" ", "").replace("-", "").replace("_", "")
+    if field == "distribution_name":
+        return answers["package_name"].replace("_", "-")
+    return answers["package_name"]
+
+
+def root_answer(field: str, answers: dict[str, Any]) -> str:
+    """The answer a name came from: itself, unless it was left at its default."""
+    while field in SOURCES and answers[field] == default_for(field, answers):
+        field = SOURCES[field]
+    return field
 
 
 def package_problem(package: str) -> str | None:
@@ -178,31 +200,32 @@ def class_name_problem(class_name: str) -> str | None:
     )
 
 
-def problems(answers: dict[str, Any]) -> list[str]:
-    """Every problem with the answers, as one-line messages."""
-    found = []
+def name_problems(answers: dict[str, Any]) -> dict[str, str]:
+    """Problems with each of the four names, by field."""
+    found = {}
     package = answers["package_name"]
     if not package.isidentifier() or not package.isascii():
-        found.append(
+        found["package_name"] = (
             f"package_name {package!r} is not a valid Python identifier; "
             "use lowercase letters, digits and underscores, e.g. 'my_trainer'."
         )
     elif keyword.iskeyword(package) or keyword.issoftkeyword(package):
-        found.append(
-            f"package_name {package!r} is a Python keyword; choose another name."
+        found["package_name"] = (
+            f"package_name {package!r} is a Python keyword; choose another name "
+            f"such as {package + '_trainer'!r}."
         )
     elif problem := length_problem("package_name", package) or package_problem(package):
-        found.append(problem)
+        found["package_name"] = problem
     trainer_type = answers["trainer_type"]
     if not TRAINER_TYPE.match(trainer_type):
-        found.append(
+        found["trainer_type"] = (
             f"trainer_type {trainer_type!r} must be a plain lowercase name; use a letter, "
             "then lowercase letters, digits or underscores (e.g. 'my_ppo')."
         )
     elif problem := length_problem("trainer_type", trainer_type):
-        found.append(problem)
+        found["trainer_type"] = problem
     elif trainer_type in BUILT_IN_TRAINERS:
-        found.append(
+        found["trainer_type"] = (
             f"trainer_type {trainer_type!r} collides with ML-Agents' built-in trainer; "
             "choose a name other than ppo, sac or poca."
         )
@@ -212,23 +235,46 @@ def problems(answers: dict[str, Any]) -> list[str]:
         or not class_name.isascii()
         or keyword.iskeyword(class_name)
     ):
-        found.append(
+        found["trainer_class_name"] = (
             f"trainer_class_name {class_name!r} is not a valid Python class name; "
             "use letters and digits, starting with an uppercase letter (e.g. 'MyTrainer')."
         )
     elif problem := length_problem(
         "trainer_class_name", class_name
     ) or class_name_problem(class_name):
-        found.append(problem)
+        found["trainer_class_name"] = problem
     distribution = answers["distribution_name"]
     if not DISTRIBUTION.match(distribution):
-        found.append(
+        found["distribution_name"] = (
             f"distribution_name {distribution!r} is not a valid pip name; use letters, "
             "digits, '-', '_' and '.', starting and ending with a letter or digit."
         )
     elif problem := length_problem(
         "distribution_name", distribution
     ) or distribution_problem(distribution):
+        found["distribution_name"] = problem
+    return found
+
+
+def problems(answers: dict[str, Any]) -> list[str]:
+    """Every problem with the answers, as one-line messages, one per mistake.
+
+    A name left at the default derived from another answer (the trainer type from
+    the package name, the package name from the project name) is reported once,
+    as that answer's problem, however many names it spoils.
+    """
+    found, reported = [], set()
+    for field, problem in name_problems(answers).items():
+        root = root_answer(field, answers)
+        if root in reported:
+            continue
+        reported.add(root)
+        if root != field:
+            why = problem.split(" ", 2)[2]
+            problem = (
+                f"{root} {answers[root]!r} gives {field} {answers[field]!r}, "
+                f"which {why}"
+            )
         found.append(problem)
     version = answers["version"]
     if not PEP440.match(version):
@@ -245,18 +291,11 @@ def problems(answers: dict[str, Any]) -> list[str]:
     return found
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     found = problems(ANSWERS)
     for message in found:
         print(f"ERROR: {message}", file=sys.stderr)
-    if found:
-        print(
-            "Nothing was written. Run cookiecutter again with corrected answers "
-            "(--replay reuses the others).",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return 1 if found else 0
 
 
 # Written by scripts/update_reserved_names.py from the requirements and the

@@ -90,6 +90,10 @@ def render_contexts(root: Path) -> list[Context]:
     Choice variables (lists, such as ``algorithm``) and yes/no variables (booleans)
     select flavour and optional files, so each combination is rendered.
     """
+    # The template's Jinja extension (local_extensions.py) loads from its folder,
+    # as cookiecutter puts it on the import path.
+    if str(root) not in sys.path:
+        sys.path.append(str(root))
     context_file = root / "cookiecutter.json"
     raw = json.loads(context_file.read_text(encoding="utf-8"))
     options = {

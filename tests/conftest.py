@@ -62,7 +62,10 @@ def project_files(root: Path) -> List[str]:
     return sorted(
         str(p.relative_to(root))
         for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p)
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and ".egg-info" not in str(p)
+        and ".git" not in p.relative_to(root).parts
     )
 
 
@@ -70,7 +73,11 @@ def leftover_jinja(root: Path) -> Dict[str, List[str]]:
     """Lines that still look like Jinja, per file (the output must have none)."""
     found: Dict[str, List[str]] = {}
     for path in root.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
+        if (
+            path.is_file()
+            and "__pycache__" not in path.parts
+            and ".git" not in path.relative_to(root).parts
+        ):
             text = path.read_text(encoding="utf-8")
             if path.parent.name == "workflows":
                 text = ACTIONS_EXPRESSION.sub("", text)

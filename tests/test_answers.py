@@ -47,17 +47,61 @@ def test_bad_answer_is_one_clear_error_and_nothing_is_written(
     result = cookies.bake(extra_context=context)
     assert result.exit_code != 0
     assert isinstance(result.exception, FailedHookException)
-    errors = [
-        line
-        for line in capfd.readouterr().err.splitlines()
-        if line.startswith("ERROR: ")
-    ]
-    # One line per problem (a bad package name also makes the derived trainer type bad).
-    assert any(message in line for line in errors), errors
-    assert all(("use" in line or "choose" in line) for line in errors), errors
+    lines = str(result.exception).splitlines() + capfd.readouterr().err.splitlines()
+    # One mistake, one line (names derived from a bad one are not reported again).
+    [error] = [line for line in lines if line]
+    assert error.startswith("ERROR: ") and message in error, error
+    assert "use" in error or "choose" in error, error
     assert result.project_path is None
     output_dir = Path(str(cookies._output_factory("check"))).parent
     assert [p for p in output_dir.rglob("*") if p.is_file()] == []
+
+
+THREE_BAD = ["project_name=1st Trainer", "version=one", "author_email=not-an-email"]
+THREE_LINES = [
+    "ERROR: project_name '1st Trainer' gives package_name '1st_trainer', which is "
+    "not a valid Python identifier; use lowercase letters, digits and underscores, "
+    "e.g. 'my_trainer'.",
+    "ERROR: version 'one' is not a PEP 440 version; use e.g. '0.1.0'.",
+    "ERROR: author_email 'not-an-email' is not an email address; "
+    "use e.g. 'you@example.com'.",
+]
+
+
+def test_the_command_line_shows_one_line_per_bad_answer_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """What a user sees: the lines, no log line, no traceback; exit 1, nothing written.
+    (The project name spoils four derived names; it is one mistake, one line.)"""
+    result = subprocess.run(
+        [str(BIN / "cookiecutter"), str(TEMPLATE_ROOT), "--no-input", *THREE_BAD],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert (result.stdout + result.stderr).splitlines() == THREE_LINES
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_answers_typed_at_the_prompts_are_checked_the_same_way(tmp_path: Path) -> None:
+    typed = ["1st Trainer"] + [""] * 8 + ["one"] + [""] * 2
+    result = subprocess.run(
+        [str(BIN / "cookiecutter"), str(TEMPLATE_ROOT)],
+        input="\n".join(typed) + "\n",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    # The first line follows the last prompt (what was typed is not echoed).
+    lines = result.stdout.splitlines()
+    errors = [line[line.index("ERROR: ") :] for line in lines if "ERROR: " in line]
+    assert errors == [THREE_LINES[0], THREE_LINES[1]]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,10 @@ HOOK = TEMPLATE_ROOT / "hooks" / "pre_gen_project.py"
 GENERATOR = TEMPLATE_ROOT / "scripts" / "update_reserved_names.py"
 FIELDS = "package_name|distribution_name|trainer_type|trainer_class_name"
 # One problem, one line: the field, the answer, what is wrong; then how to fix it.
-ERROR_LINE = re.compile(rf"^ERROR: ({FIELDS}) '[^']*' [^;]+; (use|choose) .+\.$")
+# A name left as derived from the project name is reported as the project name's.
+ERROR_LINE = re.compile(
+    rf"^ERROR: (project_name .+ gives )?({FIELDS}) '[^']*',? [^;]+; (use|choose) .+\.$"
+)
 SAFE = {
     "package_name": "safe_trainer",
     "distribution_name": "safe-trainer",
@@ -52,12 +55,13 @@ def reserved_in(hook_path: Path) -> dict:
     return json.loads(text[start : text.index("{% endraw %}", start)])
 
 
-def hook_lengths() -> dict:
+def hook_longest() -> int:
+    """The longest name the hook accepts (its ``LONGEST``)."""
     tree = ast.parse(HOOK.read_text(encoding="utf-8"))
     node = next(
         n
         for n in tree.body
-        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "LENGTHS"
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "LONGEST"
     )
     return ast.literal_eval(node.value)
 
@@ -77,8 +81,12 @@ def hook() -> dict:
 
 
 def check_rejected(cookies, result, err: str) -> list:
-    """A rejected bake: one well-formed ERROR line per bad field, nothing written."""
-    errors = [line for line in err.splitlines() if line.startswith("ERROR: ")]
+    """A rejected bake: one well-formed ERROR line per bad field, nothing written.
+
+    The lines are the exception's message (the check at the last prompt, which
+    the command line prints alone) or the pre-gen hook's stderr (``--replay``)."""
+    text = f"{err}\n{result.exception}"
+    errors = [line for line in text.splitlines() if line.startswith("ERROR: ")]
     assert result.exit_code != 0
     assert isinstance(result.exception, FailedHookException), result.exception
     assert result.project_path is None
@@ -87,9 +95,14 @@ def check_rejected(cookies, result, err: str) -> list:
         assert ERROR_LINE.match(line), line
     fields = [line.split()[1] for line in errors]
     assert len(fields) == len(set(fields)), errors
-    output_dir = Path(str(cookies._output_factory(f"check{cookies._counter}")))
-    bake_dir = output_dir.parent / f"bake{cookies._counter - 1:02d}"
-    assert [p for p in bake_dir.rglob("*") if p.is_file()] == []
+    output_dir = Path(str(cookies._output_factory(f"check{id(result)}")))
+    if result.context is None:
+        # Rejected at the prompts (pytest-cookies renders them first): no output
+        # folder was made for this bake.
+        assert not (output_dir.parent / f"bake{cookies._counter:02d}").exists()
+    else:
+        bake_dir = output_dir.parent / f"bake{cookies._counter - 1:02d}"
+        assert [p for p in bake_dir.rglob("*") if p.is_file()] == []
     return errors
 
 
@@ -371,9 +384,10 @@ def draw(rng: random.Random, data: dict, algorithm: str) -> dict:
     elif kind < 0.8:
         package = near(rng, rng.choice(modules), "_")
     else:
+        # Any length the hook accepts, and a little beyond.
         alphabet = string.ascii_lowercase + string.digits + "_"
         package = rng.choice(string.ascii_lowercase) + "".join(
-            rng.choice(alphabet) for _ in range(rng.randint(0, 35))
+            rng.choice(alphabet) for _ in range(rng.randint(0, hook_longest() + 5))
         )
     answers = {"package_name": package, "algorithm": algorithm}
     if rng.random() < 0.25:
@@ -404,30 +418,32 @@ def draw(rng: random.Random, data: dict, algorithm: str) -> dict:
         alphabet = string.ascii_letters + string.digits + "_"
         answers["trainer_class_name"] = rng.choice(
             string.ascii_letters + "_"
-        ) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 32)))
+        ) + "".join(
+            rng.choice(alphabet) for _ in range(rng.randint(0, hook_longest() + 5))
+        )
     else:
         answers["trainer_class_name"] = rng.choice(WORDS) + "Trainer"
     return answers
 
 
 def boundary_answers() -> list:
-    """Names of exactly the longest (and shortest) lengths the hook accepts."""
-    lengths = hook_lengths()
-    longest = {field: high for field, (_, high) in lengths.items()}
-    edge = ("edge_" * 10)[: longest["package_name"] - 2]
+    """Names of exactly the longest and the shortest lengths the hook accepts."""
+    longest = hook_longest()
+    edge = ("edge_" * 30)[: longest - 2]
     return [
         {
             "package_name": edge + algorithm[:2],
             "trainer_type": edge + algorithm[:2],
             "distribution_name": (edge + algorithm[:2]).replace("_", "-"),
-            "trainer_class_name": ("Edge" * 10)[: longest["trainer_class_name"]],
+            "trainer_class_name": ("Edge" * 30)[:longest],
             "algorithm": algorithm,
         }
         for algorithm in FLAVOURS
     ] + [
         {
-            "package_name": "edge_short_" + algorithm[:2],
-            "distribution_name": "e" * lengths["distribution_name"][0],
+            "package_name": {"on-policy": "n", "off-policy": "f"}[algorithm],
+            "trainer_type": "t",
+            "distribution_name": "e",
             "trainer_class_name": "E",
             "algorithm": algorithm,
         }
