@@ -456,7 +456,7 @@ def fetch_torch(python: Path, stack: Path) -> Path:
     ]
     folder = WHEELHOUSE / stack.stem
     run(
-        [str(python), "-m", *PIP[3:], "download", "--dest", str(folder), pin],
+        [str(python), "-m", *PIP[2:], "download", "--dest", str(folder), pin],
         cwd=stack.parent,
         timeout=1800,
     )
