@@ -448,9 +448,11 @@ def newest(minor: int) -> Path | None:
     return found[-1] if found else None
 
 
-def fetch_torch(python: Path, stack: Path) -> Path:
-    """Download the stack's torch and its dependencies for ``python`` into the
-    kept folder (files already there are not fetched again); return the folder."""
+def kept_torch(python: Path, stack: Path) -> list[str]:
+    """pip's arguments that install the stack's torch from a kept folder, after
+    downloading it there for ``python`` (files already there are not fetched
+    again). The registries send no caching headers, so pip's own cache keeps
+    nothing, and pip prefers the index to a --find-links copy of the same file."""
     [pin] = [
         line for line in stack.read_text().splitlines() if line.startswith("torch")
     ]
@@ -460,7 +462,7 @@ def fetch_torch(python: Path, stack: Path) -> Path:
         cwd=stack.parent,
         timeout=1800,
     )
-    return folder
+    return ["install", "--no-index", "--find-links", str(folder), pin]
 
 
 def policy_updates(timer: dict) -> int:
@@ -486,18 +488,14 @@ def test_a_fresh_install_trains_on_python_3_12_and_3_13(
         pytest.skip(f"no Python 3.{minor} on this machine")
     project = bake()
     stack = project / "requirements" / f"mlagents-py3{minor}.txt"
-    links = " ".join(
-        filter(
-            None,
-            [os.environ.get("PIP_FIND_LINKS"), str(fetch_torch(interpreter, stack))],
-        )
-    )
-    env = {**os.environ, "PIP_FIND_LINKS": links, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    torch = kept_torch(interpreter, stack)
     venv_dir = tmp_path / "venv"
     run([str(interpreter), "-m", "venv", str(venv_dir)], cwd=tmp_path)
     python, bin_dir = venv_dir / "bin" / "python", venv_dir / "bin"
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     try:
+        # torch first, from the kept folder; the command finds it there (same pin).
+        run([str(python), "-m", *PIP[2:], *torch], cwd=tmp_path, timeout=1800)
         install = subprocess.run(
             [str(python), "scripts/install.py"],
             cwd=project,
@@ -507,7 +505,6 @@ def test_a_fresh_install_trains_on_python_3_12_and_3_13(
             env=env,
         )
         assert install.returncode == 0, install.stdout[-5000:] + install.stderr[-3000:]
-        # torch came from the kept folder, not from the network
         assert "Downloading torch-" not in install.stdout, install.stdout[-3000:]
         assert "==> Installed on Python 3." in install.stdout
         assert f"mlagents 1.1.0+tt.py3{minor}.1" in install.stdout
