@@ -47,12 +47,9 @@ SHOWN = ["mlagents", "mlagents-envs", "torch", "numpy", "protobuf", "onnx"]
 
 def unsupported(version: Sequence[int]) -> str | None:
     """Why the stack cannot be installed on Python ``version``; None if it can."""
-    major_minor, text = tuple(version[:2]), ".".join(map(str, version[:3]))
-    if (3, 11) <= major_minor <= NEWEST or (3, 10, 1) <= tuple(version[:3]) <= (
-        3,
-        10,
-        12,
-    ):
+    major_minor, release = tuple(version[:2]), tuple(version[:3])
+    text = ".".join(map(str, release))
+    if (3, 11) <= major_minor <= NEWEST or (3, 10, 1) <= release <= (3, 10, 12):
         return None
     if major_minor == (3, 10):
         why = "mlagents 1.1.0 declares Python 3.10.1 to 3.10.12"
