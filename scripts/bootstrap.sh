@@ -26,8 +26,9 @@ if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cooki
   # line below shows the build.
   TORCH_INDEX=${TORCH_INDEX-https://download.pytorch.org/whl/cpu}
   echo "==> Installing the ML-Agents stack ($STACK): a few minutes"
-  .venv/bin/python "{{cookiecutter.package_name}}/scripts/install.py" --stack-only --torch-index "$TORCH_INDEX"
+  # On 3.12 and 3.13 the patched mlagents wheel goes to build/ (outside the template tree).
+  .venv/bin/python "{{cookiecutter.package_name}}/scripts/install.py" --stack-only --torch-index "$TORCH_INDEX" --build-dir build/mlagents
   echo "==> Installing the template's dev tools"
   "${PIP[@]}" install --progress-bar on -c "$STACK" -c requirements/constraints.txt -r requirements/dev.txt
 fi
-echo "==> .venv ready: $(.venv/bin/python -c 'import mlagents.trainers, torch, numpy; print(f"mlagents {mlagents.trainers.__version__}, torch {torch.__version__}, numpy {numpy.__version__}")')"
+echo "==> .venv ready: $(.venv/bin/python -c 'from importlib.metadata import version as v; import mlagents.trainers; print(", ".join(f"{n} {v(n)}" for n in ("mlagents", "torch", "numpy", "protobuf")))')"

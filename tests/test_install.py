@@ -169,6 +169,10 @@ def test_newer_pythons_get_a_build_with_their_fixes() -> None:
         "-c",
         no_deps,
     ]
+    # --build-dir (the template's bootstrap builds outside the template tree)
+    elsewhere = installer.commands((3, 12, 0), "", True, Path("/elsewhere"))
+    assert elsewhere[-2][-2:] == ["--dest", str(Path("/elsewhere"))]
+    assert elsewhere[-1][-2] == "/elsewhere/mlagents-1.1.0+tt.py312.1-py3-none-any.whl"
     # Only what each Python needs; 3.11 keeps the released wheel.
     names = {m: [f.name for f in builder.fixes_for((3, m))] for m in (11, 12, 13)}
     assert names == {

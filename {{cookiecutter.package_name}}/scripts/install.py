@@ -72,9 +72,13 @@ def no_deps_stack(version: Sequence[int]) -> Path | None:
 
 
 def commands(
-    version: Sequence[int], torch_index: str, stack_only: bool
+    version: Sequence[int],
+    torch_index: str,
+    stack_only: bool,
+    build_dir: Path = build_mlagents.BUILD_DIR,
 ) -> list[list[str]]:
-    """The commands that install the stack (and this project) on ``version``."""
+    """The commands that install the stack (and this project) on ``version``;
+    a patched mlagents is built into ``build_dir``."""
     pip = [sys.executable, "-m", "pip", "install"]
     index = ["--extra-index-url", torch_index] if torch_index else []
     project = [*pip, "-e", f"{ROOT}[test,dev]"]
@@ -89,7 +93,7 @@ def commands(
         constraints += ["-c", str(no_deps)]
     mlagents = MLAGENTS
     if build_mlagents.fixes_for(version):
-        wheel = build_mlagents.BUILD_DIR / build_mlagents.wheel_name(version)
+        wheel = build_dir / build_mlagents.wheel_name(version)
         steps.append(
             [
                 sys.executable,
@@ -163,6 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="install the ML-Agents stack but not this project",
     )
     parser.add_argument(
+        "--build-dir",
+        type=Path,
+        default=build_mlagents.BUILD_DIR,
+        help="where a patched mlagents wheel is built (default: %(default)s)",
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help="print the commands, run nothing (the index is not probed)",
@@ -181,7 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
         torch_index = ""
-    for command in commands(version, torch_index, args.stack_only):
+    for command in commands(
+        version, torch_index, args.stack_only, args.build_dir.resolve()
+    ):
         print(f"==> {shlex.join(command)}", flush=True)
         if not args.dry_run and subprocess.run(command).returncode != 0:
             print(f"ERROR: this step failed: {shlex.join(command)}", file=sys.stderr)
