@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-  echo "ERROR: the template needs Python 3.11 (found: $("$PYTHON" --version 2>/dev/null || echo "no working $PYTHON")); set PYTHON=/path/to/python3.11." >&2
+if ! "$PYTHON" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then
+  echo "ERROR: the template needs Python 3.11, 3.12 or 3.13 (found: $("$PYTHON" --version 2>/dev/null || echo "no working $PYTHON")); set PYTHON=/path/to/python3.11 (or 3.12, 3.13)." >&2
   exit 1
 fi
 
@@ -17,18 +17,18 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check)
+# The stack's pins for this Python hold numpy, protobuf and torch while the dev tools install.
+STACK="{{cookiecutter.package_name}}/requirements/mlagents-py$(.venv/bin/python -c 'import sys; print(*sys.version_info[:2], sep="")').txt"
 if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, onnxruntime, matplotlib, cruft, psutil, mypy, pre_commit" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
   # torch's CPU build comes from PyTorch's CPU index (TORCH_INDEX overrides it).
   # Where that index cannot be reached (a machine with its own package mirror),
-  # pip's configured indexes are used, and the version line below shows the build.
+  # install.py says so in one line and uses pip's configured indexes; the version
+  # line below shows the build.
   TORCH_INDEX=${TORCH_INDEX-https://download.pytorch.org/whl/cpu}
-  if [ -n "$TORCH_INDEX" ] && ! .venv/bin/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/', timeout=10)" "$TORCH_INDEX" 2>/dev/null; then
-    echo "==> $TORCH_INDEX is not reachable from here: torch comes from pip's configured indexes"
-    TORCH_INDEX=""
-  fi
-  echo "==> Installing the ML-Agents stack (torch CPU, numpy 1.23.5, protobuf 3.20.3, ...): a few minutes"
-  .venv/bin/python "{{cookiecutter.package_name}}/scripts/install.py" --stack-only --torch-index "$TORCH_INDEX"
+  echo "==> Installing the ML-Agents stack ($STACK): a few minutes"
+  # On 3.12 and 3.13 the patched mlagents wheel goes to build/ (outside the template tree).
+  .venv/bin/python "{{cookiecutter.package_name}}/scripts/install.py" --stack-only --torch-index "$TORCH_INDEX" --build-dir build/mlagents
   echo "==> Installing the template's dev tools"
-  "${PIP[@]}" install --progress-bar on -c requirements/constraints.txt -r requirements/dev.txt
+  "${PIP[@]}" install --progress-bar on -c "$STACK" -c requirements/constraints.txt -r requirements/dev.txt
 fi
-echo "==> .venv ready: $(.venv/bin/python -c 'import mlagents.trainers, torch, numpy; print(f"mlagents {mlagents.trainers.__version__}, torch {torch.__version__}, numpy {numpy.__version__}")')"
+echo "==> .venv ready: $(.venv/bin/python -c 'from importlib.metadata import version as v; import mlagents.trainers; print(", ".join(f"{n} {v(n)}" for n in ("mlagents", "torch", "numpy", "protobuf")))')"

@@ -37,6 +37,10 @@ CORE_FILES = {
     "config/my_trainer_3DBall.yaml",
     "pyproject.toml",
     "requirements/mlagents-py311.txt",
+    "requirements/mlagents-py312.txt",
+    "requirements/mlagents-py313.txt",
+    "requirements/mlagents-py313-no-deps.txt",
+    "scripts/build_mlagents.py",
     "scripts/install.py",
     "src/my_trainer/__init__.py",
     "src/my_trainer/benchmark/__init__.py",
@@ -295,7 +299,7 @@ def test_workflow_installs_tests_and_trains(bake, tooling: bool) -> None:
     pythons = {
         entry["python-version"] for entry in job["strategy"]["matrix"]["include"]
     }
-    assert pythons == {"3.10.12", "3.11"}
+    assert pythons == {"3.10.12", "3.11", "3.12", "3.13"}
     [setup] = [
         s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python")
     ]
@@ -352,12 +356,15 @@ def test_python_sources_use_jinja_for_names_only() -> None:
 
 
 def test_the_mlagents_stack_has_one_source() -> None:
-    """The generated project's requirements file and install script are the only
-    recipe: the template's bootstrap runs that script as it is (so neither holds
-    Jinja), and no other file names the stack's pins or pip's override flags."""
-    source = PROJECT_TEMPLATE / "requirements" / "mlagents-py311.txt"
+    """The generated project's requirements files, install script and mlagents
+    build script are the only recipe: the template's bootstrap runs the install
+    script as it is (so none holds Jinja), and no other file names the stack's
+    pins or pip's override flags."""
+    sources = sorted((PROJECT_TEMPLATE / "requirements").glob("mlagents-py3*.txt"))
     installer = PROJECT_TEMPLATE / "scripts" / "install.py"
-    assert not re.search(r"{{|{%|{#", source.read_text() + installer.read_text())
+    builder = installer.with_name("build_mlagents.py")
+    texts = "".join(p.read_text() for p in [*sources, installer, builder])
+    assert not re.search(r"{{|{%|{#", texts)
     assert not (TEMPLATE_ROOT / "requirements" / "mlagents-py311.txt").exists()
     bootstrap = (TEMPLATE_ROOT / "scripts" / "bootstrap.sh").read_text()
     assert '"{{cookiecutter.package_name}}/scripts/install.py" --stack-only' in (
@@ -372,8 +379,13 @@ def test_the_mlagents_stack_has_one_source() -> None:
         and any(flag in path.read_text() for flag in recipe)
     }
     assert holders == {
-        str(source.relative_to(TEMPLATE_ROOT)),
+        *(
+            str(source.relative_to(TEMPLATE_ROOT))
+            for source in sources
+            if not source.stem.endswith("-no-deps")  # onnx on 3.13 only
+        ),
         str(installer.relative_to(TEMPLATE_ROOT)),
+        str(builder.relative_to(TEMPLATE_ROOT)),
     }
 
 
