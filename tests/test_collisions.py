@@ -441,7 +441,9 @@ def boundary_answers() -> list:
         for algorithm in FLAVOURS
     ] + [
         {
-            "package_name": {"on-policy": "n", "off-policy": "f"}[algorithm],
+            "package_name": {"on-policy": "n", "off-policy": "f", "cooperative": "c"}[
+                algorithm
+            ],
             "trainer_type": "t",
             "distribution_name": "e",
             "trainer_class_name": "E",

@@ -4,7 +4,7 @@ Every flavour keeps a list of one-line mistakes in its trainer and optimizer
 (``_flavours/<flavour>/tests/mutants.toml``, rendered into the project's
 ``tests/``). Fast: every flavour has a list, each entry is well formed and its
 text occurs once in the flavour's code. Slow: each flavour is rendered and
-installed, and ``scripts/mutants.py`` applies the mutants one at a time and
+installed, and its own ``scripts/mutants.py`` applies the mutants one at a time and
 runs the project's fast tests on each; every mutant of tier ``fast`` must be
 killed (a few minutes per flavour).
 """
@@ -18,7 +18,8 @@ import pytest
 
 from .conftest import FLAVOURS, PIP, TEMPLATE_ROOT, run
 
-sys.path.insert(0, str(TEMPLATE_ROOT / "scripts"))
+# The check ships in every generated project, as scripts/mutants.py.
+sys.path.insert(0, str(TEMPLATE_ROOT / "{{cookiecutter.package_name}}" / "scripts"))
 import mutants  # noqa: E402  (scripts/ is not a package)
 
 FLAVOUR_ROOT = TEMPLATE_ROOT / "{{cookiecutter.package_name}}" / "_flavours"
@@ -65,7 +66,7 @@ def test_the_fast_tests_kill_every_fast_mutant(bake, algorithm: str) -> None:
     run([*PIP, "install", "-e", "."], cwd=project)
     try:
         result = subprocess.run(
-            [sys.executable, str(TEMPLATE_ROOT / "scripts" / "mutants.py"), "."],
+            [sys.executable, "scripts/mutants.py", "."],
             cwd=project,
             capture_output=True,
             text=True,

@@ -42,6 +42,7 @@ CORE_FILES = {
     "requirements/mlagents-py313-no-deps.txt",
     "scripts/build_mlagents.py",
     "scripts/install.py",
+    "scripts/mutants.py",
     "src/my_trainer/__init__.py",
     "src/my_trainer/benchmark/__init__.py",
     "src/my_trainer/benchmark/catalogue.py",

@@ -78,10 +78,9 @@ BAD_VALUES_BY_ALGORITHM = {
     "cooperative": [
         ("learning_rate", 0.0, r"learning_rate must be in \(0, inf\]"),
         ("epsilon", 1.5, r"epsilon must be in \(0, 1\)"),
-        ("epsilon", 0.05, r"epsilon \(0.05\) is below 0.1, the floor"),
+        ("epsilon", -0.2, r"epsilon must be in \(0, 1\)"),
         ("lambd", 1.01, r"lambd must be in \[0, 1\]"),
         ("beta", -1.0, r"beta must be in \[0, inf\]"),
-        ("beta", 1e-06, r"beta \(1e-06\) is below 1e-05, the floor"),
         ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
         ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
     ],
@@ -106,6 +105,11 @@ BELOW_FLOOR_BY_ALGORITHM = {
     ],
     "off-policy": [
         ("learning_rate", 1.0e-11, 1.0e-10),
+    ],
+    "cooperative": [
+        ("learning_rate", 1.0e-11, 1.0e-10),
+        ("epsilon", 0.05, 0.1),
+        ("beta", 0.0, 1.0e-5),
     ],
 }
 

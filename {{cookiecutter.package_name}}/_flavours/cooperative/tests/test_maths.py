@@ -9,17 +9,29 @@
 * Each agent's recurrent critic memory is its own.
 """
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from mlagents.trainers.buffer import BufferKey, ObservationKeyPrefix, RewardSignalUtil
+from mlagents.trainers.buffer import (
+    AgentBuffer,
+    BufferKey,
+    ObservationKeyPrefix,
+    RewardSignalUtil,
+)
 from mlagents.trainers.stats import StatsReporter
 from mlagents.trainers.torch_entities.action_log_probs import LogProbsTuple
 from mlagents.trainers.torch_entities.agent_action import AgentAction
-from mlagents.trainers.trajectory import AgentExperience, AgentStatus, Trajectory
+from mlagents.trainers.trajectory import (
+    AgentExperience,
+    AgentStatus,
+    GroupObsUtil,
+    ObsUtil,
+    Trajectory,
+)
 from mlagents_envs.base_env import ActionTuple
 
 from {{ cookiecutter.package_name }}.optimizer import (
@@ -52,14 +64,17 @@ RETURNS_CUT = [2.427616, 1.8828, 2.54]
 
 
 def make_trainer(
-    tmp_path: Path, hyperparameters: dict[str, Any] | None = None, **network: Any
+    tmp_path: Path,
+    hyperparameters: dict[str, Any] | None = None,
+    strength: float = 1.0,
+    **network: Any,
 ) -> {{ cookiecutter.trainer_class_name }}:
     """Our trainer with a policy for the escape task, as ML-Agents builds one."""
     behavior = {
         "trainer_type": TRAINER_TYPE,
         "hyperparameters": {"lambd": LAMBDA, **(hyperparameters or {})},
         "network_settings": {"hidden_units": 8, **network},
-        "reward_signals": dict(extrinsic={"gamma": GAMMA, "strength": 1.0}),
+        "reward_signals": dict(extrinsic={"gamma": GAMMA, "strength": strength}),
     }
     return trainer_for(EscapeTask(), behavior, tmp_path)
 
@@ -180,14 +195,50 @@ def test_lambda_returns_and_advantages_match_the_hand_computed_values(
     )
 
 
-def test_extrinsic_reward_adds_groupmates_and_the_group(tmp_path: Path) -> None:
-    # r_t = r^i_t + sum_{j != i} r^j_t + r^G_t, with r^j = 0.5 and r^G = 0.25.
-    trainer = make_trainer(tmp_path)
+@pytest.mark.parametrize("strength", [1.0, 0.5])
+def test_extrinsic_reward_adds_groupmates_and_the_group(
+    tmp_path: Path, strength: float
+) -> None:
+    # r_t = strength * (r^i_t + sum_{j != i} r^j_t + r^G_t), r^j = 0.5, r^G = 0.25.
+    trainer = make_trainer(tmp_path, strength=strength)
     trainer._process_trajectory(
         trajectory(True, False, teammate_reward=0.5, group_reward=0.25)
     )
     rewards = np.array(trainer.update_buffer[RewardSignalUtil.rewards_key("extrinsic")])
-    np.testing.assert_allclose(rewards.ravel(), np.add(REWARDS, 0.75))
+    np.testing.assert_allclose(rewards.ravel(), strength * np.add(REWARDS, 0.75))
+
+
+def test_update_policy_normalizes_advantages_over_the_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each minibatch sees A_hat = (A - mean(A)) / std(A), mean and std over the
+    # whole buffer, and num_epoch passes visit every step once each.
+    hyperparameters = {"batch_size": 4, "buffer_size": 8, "num_epoch": 2}
+    trainer = make_trainer(tmp_path, hyperparameters=hyperparameters)
+    advantages = np.array([3.0, -1.0, 0.5, 2.0, 0.0, -4.0, 1.0, 1.5])
+    for t, advantage in enumerate(advantages):
+        trainer.update_buffer[ObsUtil.get_name_at(0)].append(
+            np.full(4, t, dtype=np.float32)
+        )
+        trainer.update_buffer[BufferKey.ADVANTAGES].append(advantage)
+    seen: list[dict[float, float]] = []
+
+    def update(batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
+        obs = np.array(batch[ObsUtil.get_name_at(0)])[:, 0]
+        advantages = np.ravel(batch[BufferKey.ADVANTAGES])
+        seen.append(dict(zip(obs, advantages, strict=True)))
+        return {}
+
+    monkeypatch.setattr(trainer.optimizer, "update", update)
+    monkeypatch.setattr(trainer.optimizer, "update_reward_signals", lambda b: {})
+    trainer._update_policy()
+
+    assert len(seen) == 4  # 2 epochs of 8 / 4 minibatches
+    expected = (advantages - advantages.mean()) / advantages.std()
+    for epoch in (seen[:2], seen[2:]):
+        by_step = {t: a for minibatch in epoch for t, a in minibatch.items()}
+        assert sorted(by_step) == list(range(8))
+        np.testing.assert_allclose([by_step[t] for t in range(8)], expected, rtol=1e-5)
 
 
 def test_the_group_return_is_reported_for_agents_in_a_group_only(
@@ -226,6 +277,22 @@ def test_each_agent_has_its_own_critic_memory(tmp_path: Path) -> None:
     assert first_value(optimizer, "b") == pytest.approx(first_value(fresh, "b"))
     # ...while agent a carries its memory on.
     assert first_value(optimizer, "a") != pytest.approx(first_value(fresh, "a"))
+
+
+@pytest.mark.parametrize(
+    "done", [False, True], ids=["episode-goes-on", "episode-ended"]
+)
+def test_the_trainer_keeps_an_agents_critic_memory_until_its_episode_ends(
+    tmp_path: Path, done: bool
+) -> None:
+    """The trainer keys the memory by the trajectory's agent, and drops it at the end."""
+    trainer = make_trainer(tmp_path, memory=dict(memory_size=8, sequence_length=2))
+    trainer._process_trajectory(
+        trajectory(done, False, teammate_done=done, agent_id="agent-7")
+    )
+    kept = set() if done else {"agent-7"}
+    assert set(trainer.optimizer.value_memories) == kept
+    assert set(trainer.optimizer.baseline_memories) == kept
 
 
 def test_policy_loss_at_ratio_one_is_minus_the_mean_advantage() -> None:
@@ -317,14 +384,48 @@ def log_probs(trainer: {{ cookiecutter.trainer_class_name }}, batch: Any) -> tor
     return stats["log_probs"].flatten()
 
 
-def test_an_update_reduces_the_value_and_baseline_losses(tmp_path: Path) -> None:
-    # L_value = (G - V)^2 and L_baseline = max((G - b)^2, ...): one gradient step on
-    # a batch lowers both, as the second update's report (before its step) shows.
+def test_the_critic_follows_the_value_and_baseline_losses(tmp_path: Path) -> None:
+    # The critic's part of L is 0.5 * (L_value + 0.5 * L_baseline), with
+    #   L_value = mean((G_t - V(s_t))^2),
+    #   L_baseline = mean(max((G_t - b_t)^2, (G_t - b_old - clip(b_t - b_old))^2)).
+    # V and b share the critic's body and heads, so a loss that falls is not
+    # enough; the gradient an update takes must be this one, computed here
+    # from the equations on a copy of the critic as it was before the step.
     trainer, batch = processed_batch(tmp_path)
-    first = trainer.optimizer.update(batch, batch.num_experiences)
-    second = trainer.optimizer.update(batch, batch.num_experiences)
-    assert second["Losses/Value Loss"] < first["Losses/Value Loss"]
-    assert second["Losses/Baseline Loss"] < first["Losses/Baseline Loss"]
+    name, epsilon = "extrinsic", 0.2
+    # Old baselines off the current ones, so that both sides of the max occur.
+    old = np.array(batch[RewardSignalUtil.baseline_estimates_key(name)].get_batch())
+    offsets = np.resize([0.5, -0.05, -0.5, 0.05], len(old)).astype(np.float32)
+    batch[RewardSignalUtil.baseline_estimates_key(name)].set(list(old + offsets))
+    critic = copy.deepcopy(trainer.optimizer.critic)
+
+    obs = [torch.as_tensor(np.array(o)) for o in ObsUtil.from_buffer(batch, 1)]
+    mates = [
+        [torch.as_tensor(np.array(o)) for o in member]
+        for member in GroupObsUtil.from_buffer(batch, 1)
+    ]
+    returns = torch.as_tensor(np.array(batch[RewardSignalUtil.returns_key(name)]))
+    b_old = torch.as_tensor(
+        np.array(batch[RewardSignalUtil.baseline_estimates_key(name)])
+    )
+    values = critic.critic_pass([obs, *mates])[0][name]
+    baselines = critic.baseline(obs, mates, AgentAction.group_from_buffer(batch))[0][
+        name
+    ]
+    value_loss = ((returns - values) ** 2).mean()
+    clipped = b_old + torch.clamp(baselines - b_old, -epsilon, epsilon)
+    baseline_loss = torch.max((returns - baselines) ** 2, (returns - clipped) ** 2)
+    (0.5 * (value_loss + 0.5 * baseline_loss.mean())).backward()
+
+    trainer.optimizer.update(batch, batch.num_experiences)
+    for (param_name, expected), actual in zip(
+        critic.named_parameters(), trainer.optimizer.critic.parameters(), strict=True
+    ):
+        if expected.grad is None:
+            assert actual.grad is None or not actual.grad.any(), param_name
+            continue
+        assert actual.grad is not None, param_name
+        torch.testing.assert_close(actual.grad, expected.grad, msg=param_name)
 
 
 @pytest.mark.parametrize("sign", [1.0, -1.0], ids=["positive", "negative"])

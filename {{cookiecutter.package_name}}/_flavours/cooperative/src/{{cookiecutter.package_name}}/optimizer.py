@@ -37,7 +37,9 @@ and H the policy's entropy; learning rate, epsilon and beta decay over
 Where this differs from ML-Agents' built-in ``poca``, and why:
 
 * Each agent carries its own recurrent critic memory from one trajectory to
-  the next; the built-in keys it by an empty agent id, so agents share it.
+  the next, and starts each episode from a blank one (the trainer drops it
+  when the agent's episode ends); the built-in keys it by an empty agent id,
+  so agents share it, and never resets it.
 * Curiosity and RND work with groups: their rewards are each agent's own
   and they bootstrap past episode ends (their ``ignore_done``); the built-in
   warns that they are unsupported.
@@ -82,7 +84,12 @@ from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import GroupObsUtil, ObsUtil
 from mlagents_envs.base_env import ActionSpec, ObservationSpec
 
-from .settings import {{ cookiecutter.trainer_class_name }}Settings
+from .settings import (
+    BETA_FLOOR,
+    EPSILON_FLOOR,
+    LEARNING_RATE_FLOOR,
+    {{ cookiecutter.trainer_class_name }}Settings,
+)
 
 Memory: TypeAlias = "torch.Tensor | None"  # recurrent memories; None without memory
 Values: TypeAlias = "dict[str, torch.Tensor]"  # one tensor per reward signal
@@ -179,14 +186,14 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         # Learning rate, clip range and entropy weight decay over max_steps.
         max_steps = trainer_settings.max_steps
         hp = self.hyperparameters
-        self.learning_rate_schedule = ModelUtils.DecayedValue(
-            hp.learning_rate_schedule, hp.learning_rate, 1e-10, max_steps
+        self.decay_learning_rate = ModelUtils.DecayedValue(
+            hp.learning_rate_schedule, hp.learning_rate, LEARNING_RATE_FLOOR, max_steps
         )
-        self.epsilon_schedule = ModelUtils.DecayedValue(
-            hp.epsilon_schedule, hp.epsilon, 0.1, max_steps
+        self.decay_epsilon = ModelUtils.DecayedValue(
+            hp.epsilon_schedule, hp.epsilon, EPSILON_FLOOR, max_steps
         )
-        self.beta_schedule = ModelUtils.DecayedValue(
-            hp.beta_schedule, hp.beta, 1e-5, max_steps
+        self.decay_beta = ModelUtils.DecayedValue(
+            hp.beta_schedule, hp.beta, BETA_FLOOR, max_steps
         )
         # Each agent's critic memories at the end of its last trajectory.
         self.value_memories: dict[str, Memory] = {}
@@ -212,9 +219,9 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
     def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of MA-POCA on a minibatch; returns the stats to report."""
         step = self.policy.get_current_step()
-        lr = self.learning_rate_schedule.get_value(step)
-        epsilon = self.epsilon_schedule.get_value(step)
-        beta = self.beta_schedule.get_value(step)
+        lr = self.decay_learning_rate.get_value(step)
+        epsilon = self.decay_epsilon.get_value(step)
+        beta = self.decay_beta.get_value(step)
         seq_len = self.policy.sequence_length
 
         n_obs = len(self.policy.behavior_spec.observation_specs)

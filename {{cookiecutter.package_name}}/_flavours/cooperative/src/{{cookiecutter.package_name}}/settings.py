@@ -13,10 +13,11 @@ from mlagents.trainers.settings import OnPolicyHyperparamSettings, ScheduleType
 
 from .validation import in_range, positive
 
-# ML-Agents' linear schedule decays from the configured value toward a floor
-# (ModelUtils.DecayedValue). A value below its floor would grow during training.
+# ML-Agents' linear schedule decays each value toward its floor by max_steps:
+# a value that starts below its floor would grow instead, so it is rejected.
+LEARNING_RATE_FLOOR = 1e-10
 EPSILON_FLOOR = 0.1
-BETA_FLOOR = 1.0e-5
+BETA_FLOOR = 1e-5
 
 
 @attr.s(auto_attribs=True)
@@ -37,21 +38,22 @@ class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
     epsilon_schedule: ScheduleType = ScheduleType.LINEAR
 
     def __attrs_post_init__(self) -> None:
-        name = type(self).__name__
         if self.batch_size > self.buffer_size:
             raise TrainerConfigError(
-                f"{name}.batch_size ({self.batch_size}) must be <= "
+                f"{type(self).__name__}.batch_size ({self.batch_size}) must be <= "
                 f"buffer_size ({self.buffer_size}): each update splits the buffer "
                 "into minibatches."
             )
-        floors = (
-            ("epsilon", self.epsilon, self.epsilon_schedule, EPSILON_FLOOR),
-            ("beta", self.beta, self.beta_schedule, BETA_FLOOR),
-        )
-        for field, value, schedule, floor in floors:
+        for field, floor, schedule in (
+            ("learning_rate", LEARNING_RATE_FLOOR, self.learning_rate_schedule),
+            ("epsilon", EPSILON_FLOOR, self.epsilon_schedule),
+            ("beta", BETA_FLOOR, self.beta_schedule),
+        ):
+            value = getattr(self, field)
             if schedule == ScheduleType.LINEAR and value < floor:
                 raise TrainerConfigError(
-                    f"{name}.{field} ({value}) is below {floor}, the floor its linear "
-                    f"schedule decays toward, so it would grow during training: use "
-                    f"{field} >= {floor}, or {field}_schedule: constant."
+                    f"{type(self).__name__}.{field} ({value}) must be >= {floor} "
+                    f"with {field}_schedule: linear, which decays it toward {floor} "
+                    f"(it would grow instead); set {field}_schedule: constant "
+                    "to keep a smaller value."
                 )

@@ -133,6 +133,9 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
                 agent_id,
             )
         )
+        if trajectory.done_reached:  # a new episode starts from a blank memory
+            self.optimizer.value_memories.pop(agent_id, None)
+            self.optimizer.baseline_memories.pop(agent_id, None)
         if value_memories is not None and baseline_memories is not None:
             buffer[BufferKey.CRITIC_MEMORY].set(value_memories)
             buffer[BufferKey.BASELINE_MEMORY].set(baseline_memories)

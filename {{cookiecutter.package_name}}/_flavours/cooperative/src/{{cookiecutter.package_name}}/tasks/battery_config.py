@@ -9,6 +9,13 @@ of yours learns more slowly by design, raise its budget here, in one place.
 
 from typing import Any
 
+# Each step of the battery's tasks gives every agent, and its group, a reward of
+# at most 1 in absolute value, in groups of at most 3; the extrinsic reward an
+# agent learns from adds its own, its groupmates' and the group's.
+MAX_ABS_REWARD = 1.0
+MAX_GROUP_SIZE = 3
+VALUE_MARGIN = 1.0
+
 BUILTIN_TWIN = "poca"
 # The independent learner the cooperative tasks are checked against: ML-Agents'
 # on-policy trainer, which ignores group rewards (with a warning).
@@ -74,3 +81,22 @@ INTRINSIC: dict[str, dict[str, Any]] = {
 # Tasks ML-Agents' built-in twin does not solve with these settings and budgets
 # (its runs are expected to fail, strictly).
 BUILTIN_FAILS: dict[str, str] = {}
+
+
+def internals_bounds(behavior: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Where the learner's reported estimates must stay in a run of ``behavior``.
+
+    Stat name -> (low, high): the extrinsic value and baseline estimates,
+    within what the group's rewards allow, (MAX_GROUP_SIZE + 1) * MAX_ABS_REWARD
+    a step, discounted by gamma.
+    """
+    extrinsic = behavior["reward_signals"].get("extrinsic")
+    if extrinsic is None:
+        return {}
+    strength = extrinsic.get("strength", 1.0)
+    per_step = (MAX_GROUP_SIZE + 1) * MAX_ABS_REWARD
+    bound = strength * per_step / (1 - extrinsic["gamma"]) + VALUE_MARGIN
+    return {
+        "Policy/Extrinsic Value Estimate": (-bound, bound),
+        "Policy/Extrinsic Baseline Estimate": (-bound, bound),
+    }

@@ -24,9 +24,13 @@ import os
 import subprocess
 import sys
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest, which this check runs, brings tomli
+    import tomli as tomllib
 
 TIERS = ("fast", "battery")
 PYTEST = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
