@@ -846,6 +846,7 @@ RESERVED = json.loads(r"""{% raw %}
   "BenchmarkTask": "defined in catalogue.py",
   "BrainParametersProto": "imported in player.py from mlagents_envs.communicator_objects.brain_parameters_pb2",
   "BufferKey": "imported in optimizer.py from mlagents.trainers.buffer",
+  "COMMANDS": "defined in test_commands.py",
   "COMMAND_QUIT": "defined in player.py",
   "COMMAND_RESET": "defined in player.py",
   "COMMAND_STEP": "defined in player.py",
@@ -926,6 +927,7 @@ RESERVED = json.loads(r"""{% raw %}
   "IncomingMessage": "imported in side_channels.py from mlagents_envs.side_channel",
   "Iterator": "imported in command.py from collections.abc",
   "KNOWN_VERSIONS": "defined in mlagents_internals.py",
+  "KNOWN_WARNINGS": "defined in known_warnings.py",
   "KeyError": "builtin used in groups.py",
   "KeyboardInterrupt": "builtin used in command.py",
   "LAMBDA": "defined in test_maths.py",
@@ -976,6 +978,7 @@ RESERVED = json.loads(r"""{% raw %}
   "PACKAGE_VERSION": "defined in player.py",
   "PARENT_POLL_S": "defined in liveness.py",
   "PER_AGENT_LIMIT": "defined in physics.py",
+  "PKG_RESOURCES": "defined in test_commands.py",
   "PLAYER": "defined in test_player.py",
   "POSITION": "defined in physics.py",
   "PROGRESS_EVERY_S": "defined in command.py",
@@ -1094,7 +1097,7 @@ RESERVED = json.loads(r"""{% raw %}
   "UnityRLOutputProto": "imported in test_player_messages.py from mlagents_envs.communicator_objects.unity_rl_output_pb2",
   "UnitySideChannelReceiver": "imported in ball3d.py from .side_channels",
   "UnityToExternalProtoStub": "imported in player.py from mlagents_envs.communicator_objects.unity_to_external_pb2_grpc",
-  "UserWarning": "builtin used in onnx_export.py",
+  "UserWarning": "builtin used in known_warnings.py",
   "VALUES": "defined in test_maths.py",
   "VALUE_MARGIN": "defined in battery_config.py",
   "VELOCITY": "defined in physics.py",
@@ -1106,7 +1109,8 @@ RESERVED = json.loads(r"""{% raw %}
   "WAIT": "defined in escape.py",
   "WHOLE_TIMERS": "defined in command.py",
   "WORKING": "defined in install.py",
-  "WRONG_CORNER_REWARD": "defined in goal.py"
+  "WRONG_CORNER_REWARD": "defined in goal.py",
+  "Warning": "builtin used in known_warnings.py"
  },
  "skipped_directories": {
   "black_regex": "/(\\.direnv|\\.eggs|\\.git|\\.hg|\\.ipynb_checkpoints|\\.mypy_cache|\\.nox|\\.pytest_cache|\\.ruff_cache|\\.tox|\\.svn|\\.venv|\\.vscode|__pypackages__|_build|buck-out|build|dist|venv)/",

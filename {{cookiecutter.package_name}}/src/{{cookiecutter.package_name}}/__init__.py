@@ -10,16 +10,22 @@ trainer never imports it.
 
 Importing the package checks that the ML-Agents stack loads, and stops with one
 line saying how to install it if it does not, rather than a traceback from deep
-inside ML-Agents or torch.
+inside ML-Agents or torch. It imports ML-Agents without the one warning its
+import always prints (``known_warnings.py`` says which, and why).
 """
 
 import sys
 
+from .known_warnings import known_warnings_hidden
+
 __version__ = "{{ cookiecutter.version }}"
 
 try:
-    import mlagents.torch_utils  # noqa: F401  (imports torch as ML-Agents sets it up)
-    import mlagents.trainers.trainer  # noqa: F401
+    # Every command imports the package first, so this is where ML-Agents is
+    # first imported, and where its known warnings are hidden.
+    with known_warnings_hidden():
+        import mlagents.torch_utils  # noqa: F401  (imports torch as ML-Agents sets it up)
+        import mlagents.trainers.trainer  # noqa: F401
 except Exception as error:  # a missing module, or a broken install's own error
     reason = (str(error).splitlines() or [""])[0]
     print(
