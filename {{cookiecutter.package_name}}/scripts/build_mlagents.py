@@ -218,17 +218,25 @@ def describe() -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--python",
         default=f"{sys.version_info[0]}.{sys.version_info[1]}",
-        help="build for this Python, MAJOR.MINOR (default: the running one)",
+        help="build for this Python, MAJOR.MINOR (default: %(default)s, the running one)",
     )
     parser.add_argument(
-        "--dest", type=Path, default=BUILD_DIR, help="default: %(default)s"
+        "--dest",
+        type=Path,
+        default=BUILD_DIR,
+        help="the folder the wheel is written to (default: %(default)s)",
     )
     parser.add_argument("--list", action="store_true", help="print every fix and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.list:
         print(describe())

@@ -153,7 +153,7 @@ def summary(version: Sequence[int], stack_only: bool) -> list[str]:
     return lines
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--torch-index",
@@ -177,7 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="print the commands, run nothing (the index is not probed)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     version = tuple(sys.version_info[:3])
     problem = unsupported(version)
     if problem is not None:

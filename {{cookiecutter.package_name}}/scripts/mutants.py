@@ -155,7 +155,7 @@ def check(project: Path, mutants: list[Mutant]) -> int:
     return 1 if failures else 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path, help="a generated project, installed")
     parser.add_argument(
@@ -163,8 +163,17 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="the mutant list (default: <project>/tests/mutants.toml)",
     )
-    parser.add_argument("--only", nargs="+", help="run only the mutants named here")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run only the mutants named here (default: all of them)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     project = args.project.resolve()
     try:
         mutants = load(args.list or project / "tests" / "mutants.toml")

@@ -398,36 +398,72 @@ def versions() -> dict[str, str]:
     }
 
 
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{DIST_NAME}-benchmark",
         description=f"Benchmark {TRAINER_TYPE} against ML-Agents' {BUILTIN_TWIN}.",
     )
-    parser.add_argument("--tasks", nargs="+", help="tasks to run (default: 3DBall)")
     parser.add_argument(
-        "--seeds", type=int, default=DEFAULT_SEEDS, help="seeds 1..N (default: 5)"
+        "--tasks",
+        nargs="+",
+        metavar="TASK",
+        help="the tasks to run, see --list (default: 3DBall, where the simulator "
+        "tooling is installed)",
     )
     parser.add_argument(
-        "--max-steps", type=int, help="step budget of every run (default: the task's)"
+        "--seeds",
+        type=int,
+        default=DEFAULT_SEEDS,
+        metavar="N",
+        help="run seeds 1 to N of each trainer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        metavar="N",
+        help="the step budget of every run (default: the task's, see --list)",
     )
     parser.add_argument(
         "--config",
         type=Path,
         default=DEFAULT_CONFIG,
-        help=f"the 3DBall config (default: {DEFAULT_CONFIG})",
+        metavar="PATH",
+        help="the 3DBall config (default: %(default)s)",
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=Path("results") / "benchmark",
-        help="results folder: one JSON per run, the report and the PNG",
+        metavar="FOLDER",
+        help="the results folder: one JSON per run, the report and the PNG "
+        "(default: %(default)s)",
     )
-    parser.add_argument("--report", type=Path, help="default: <out>/report.md")
-    parser.add_argument("--plot", type=Path, help="default: <out>/learning-curves.png")
     parser.add_argument(
-        "--progress-every", type=float, default=PROGRESS_EVERY_S, metavar="SECONDS"
+        "--report",
+        type=Path,
+        metavar="PATH",
+        help="where the Markdown report goes (default: <out>/report.md)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PATH",
+        help="where the learning curves go (default: <out>/learning-curves.png)",
+    )
+    parser.add_argument(
+        "--progress-every",
+        type=float,
+        default=PROGRESS_EVERY_S,
+        metavar="SECONDS",
+        help="how often a run prints its steps, speed and recent mean return "
+        "(default: %(default)s)",
     )
     parser.add_argument("--list", action="store_true", help="list the tasks and exit")
+    return parser
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")

@@ -66,15 +66,56 @@ class PlayerExit(Exception):
         self.cut_off = cut_off
 
 
+def build_parser() -> argparse.ArgumentParser:
+    """The arguments mlagents_envs passes to a Unity build, plus our own."""
+    parser = argparse.ArgumentParser(
+        prog="{{ cookiecutter.distribution_name }}-player",
+        description=__doc__.splitlines()[0],
+        epilog="mlagents-learn --env passes --mlagents-port and -logFile itself, "
+        "and -nographics -batchmode with --no-graphics; other arguments a Unity "
+        "build would take are logged and ignored.",
+    )
+    parser.add_argument(
+        "--mlagents-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="the port of the trainer's gRPC server, which mlagents-learn --env "
+        "passes (default: none, so the player stops with an error)",
+    )
+    parser.add_argument(
+        "-logFile",
+        "-logfile",
+        dest="log_file",
+        default=None,
+        metavar="PATH",
+        help="append the log to this file, as a Unity build does; mlagents-learn "
+        "passes one in the run's run_logs folder (default: none, to stderr)",
+    )
+    parser.add_argument(
+        "-nographics",
+        action="store_true",
+        help="accepted as a Unity build accepts it; the simulator draws nothing anyway",
+    )
+    parser.add_argument(
+        "-batchmode",
+        action="store_true",
+        help="accepted as a Unity build accepts it; the player never waits for input",
+    )
+    parser.add_argument(
+        "--simulator",
+        default=next(iter(ENVIRONMENTS)),
+        metavar="NAME",
+        help=f"the bundled environment to serve: {', '.join(ENVIRONMENTS)}; from "
+        "mlagents-learn, give it as --env-args --simulator NAME "
+        "(default: %(default)s)",
+    )
+    return parser
+
+
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """The arguments mlagents_envs passes to a Unity build, plus our own."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mlagents-port", type=int, default=None)
-    parser.add_argument("-logFile", "-logfile", dest="log_file", default=None)
-    parser.add_argument("-nographics", action="store_true")
-    parser.add_argument("-batchmode", action="store_true")
-    parser.add_argument("--simulator", default=next(iter(ENVIRONMENTS)))
-    args, unknown = parser.parse_known_args(list(argv))
+    args, unknown = build_parser().parse_known_args(list(argv))
     args.ignored = unknown
     return args
 

@@ -11,7 +11,8 @@ simulator instead of a Unity build. ``--max-steps N`` overrides the config's
 ``max_steps``. ``--stop-at-reward R`` ends the run once the mean reward reaches
 R, saving a checkpoint and the ``.onnx`` as Ctrl-C does. A simulator process
 that dies is restarted, or (past ``--max-lifetime-restarts``) ends the run with
-one clear error; the last checkpoint is kept either way.
+one clear error; the last checkpoint is kept either way. ``--help`` lists
+this command's options, then ``mlagents-learn``'s.
 
 ML-Agents' ``run_training`` always builds a Unity environment, so ``run_training``
 here is its public parts put together with a simulator factory and
@@ -20,6 +21,7 @@ build environments differently.
 """
 
 import argparse
+import copy
 import math
 import os
 import sys
@@ -27,6 +29,7 @@ import sys
 import numpy as np
 from mlagents import torch_utils
 from mlagents.plugins.stats_writer import register_stats_writer_plugins
+from mlagents.trainers.cli_utils import parser as mlagents_learn_parser
 from mlagents.trainers.directory_utils import (
     setup_init_path,
     validate_existing_directories,
@@ -61,6 +64,7 @@ from .mlagents_internals import DeadWorkerWatchdog, dead_workers, version_proble
 # A group's return when the trainer reports one (a cooperative trainer), else
 # each agent's: the reward the train command reports and stops at.
 REWARD_STATS = ("Environment/Group Cumulative Reward", "Environment/Cumulative Reward")
+COMMAND = "{{ cookiecutter.distribution_name }}-train"
 logger = logging_util.get_logger(__name__)
 
 
@@ -217,42 +221,80 @@ def run_training(
         write_training_status(checkpoints.run_logs_dir)
 
 
-def _parse_own_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--stop-at-reward", type=float, default=None)
-    parser.add_argument("--max-steps", type=int, default=None)
-    own, rest = parser.parse_known_args(argv)
+def build_parser() -> argparse.ArgumentParser:
+    """This command's own options; every other argument goes to mlagents-learn's parser."""
+    parser = argparse.ArgumentParser(
+        prog=COMMAND,
+        usage="%(prog)s trainer_config_path [options]",
+        description="Train a YAML config on a bundled simulator, in-process, with "
+        "no Unity build: mlagents-learn, with a simulator for the Unity build.",
+        epilog="Every mlagents-learn option (below) works here too, but --env "
+        "names a bundled simulator (above), not a Unity build.",
+        add_help=False,  # -h lists mlagents-learn's options too (main)
+        allow_abbrev=False,  # an abbreviated option is mlagents-learn's to read
+    )
+    parser.add_argument(
+        "-h",
+        "--help",
+        action="store_true",
+        help="show this help, then mlagents-learn's options, and exit",
+    )
+    parser.add_argument(
+        "--env",
+        default=next(iter(ENVIRONMENTS)),
+        metavar="NAME",
+        help=f"the bundled simulator to train on: {', '.join(ENVIRONMENTS)} "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--stop-at-reward",
+        type=float,
+        default=None,
+        metavar="R",
+        help="stop once the mean reward reaches R, saving a checkpoint and the "
+        ".onnx as Ctrl-C does (default: none, train to max_steps)",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        default=None,
+        metavar="N",
+        help="override the config's max_steps (default: the config's)",
+    )
+    return parser
+
+
+def mlagents_learn_help() -> str:
+    """mlagents-learn's help, under its own name (from a copy of its parser)."""
+    parser = copy.copy(mlagents_learn_parser)
+    parser.prog = "mlagents-learn"
+    help_text: str = parser.format_help()
+    return help_text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    own, rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if own.help:
+        print(parser.format_help())
+        print(mlagents_learn_help())
+        return 0
     if own.max_steps is not None and own.max_steps <= 0:
         parser.error("--max-steps must be a positive number of steps")
     if own.stop_at_reward is not None and not math.isfinite(own.stop_at_reward):
         parser.error("--stop-at-reward must be a finite number")
-    return own, rest
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if "-h" in argv or "--help" in argv:
-        print(__doc__)
-        print("--stop-at-reward R   stop (and save) once the mean reward reaches R")
-        print("--max-steps N        override the config's max_steps\n")
-        print("All other options are mlagents-learn's; --env picks a simulator from:")
-        print("  " + ", ".join(ENVIRONMENTS) + "\n")
-    own, rest = _parse_own_arguments(argv)
-    if not any(arg == "--env" or arg.startswith("--env=") for arg in rest):
-        # Name the default simulator: mlagents-learn allows --num-envs > 1 only with --env.
-        rest = [*rest, "--env", next(iter(ENVIRONMENTS))]
-    options = parse_command_line(rest)
-    if own.max_steps is not None:
-        for settings in options.behaviors.values():
-            settings.max_steps = own.max_steps
-    env_name = options.env_settings.env_path
-    if env_name not in ENVIRONMENTS:
+    if own.env not in ENVIRONMENTS:
         print(
-            f"error: --env {env_name!r} is not a bundled simulator (choose from "
+            f"error: --env {own.env!r} is not a bundled simulator (choose from "
             f"{', '.join(ENVIRONMENTS)}). To train with a Unity build, use mlagents-learn.",
             file=sys.stderr,
         )
         return 2
+    # Always name the simulator: mlagents-learn allows --num-envs > 1 only with --env.
+    options = parse_command_line([*rest, "--env", own.env])
+    if own.max_steps is not None:
+        for settings in options.behaviors.values():
+            settings.max_steps = own.max_steps
     logging_util.set_log_level(
         logging_util.DEBUG if options.debug else logging_util.INFO
     )
@@ -263,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     tracker = RewardTracker(own.stop_at_reward)
     write_path = options.checkpoint_settings.write_path
     try:
-        run_training(options, env_name, tracker, seed)
+        run_training(options, own.env, tracker, seed)
     except (UnityCommunicationException, UnityEnvironmentException) as error:
         print(
             f"\nerror: training stopped: {error}. The last checkpoint is in "
