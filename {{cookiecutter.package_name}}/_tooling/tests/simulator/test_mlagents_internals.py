@@ -18,10 +18,7 @@ from {{ cookiecutter.package_name }}.simulator.mlagents_internals import (
     dead_workers,
     version_problem,
 )
-from {{ cookiecutter.package_name }}.simulator.train import (
-    RewardTracker,
-    SimulatorEnvManager,
-)
+from {{ cookiecutter.package_name }}.simulator.train import SimulatorEnvManager
 
 
 def test_the_installed_mlagents_is_a_known_version() -> None:
@@ -53,7 +50,7 @@ def hanging_factory(worker_id: int, side_channels: list) -> Ball3DEnv:
 def test_a_simulator_killed_mid_step_is_reported_instead_of_hanging() -> None:
     options = RunOptions()
     options.env_settings.max_lifetime_restarts = 0
-    manager = SimulatorEnvManager(hanging_factory, options, 1, RewardTracker(None))
+    manager = SimulatorEnvManager(hanging_factory, options, 1)
     errors: list[BaseException] = []
 
     def step() -> None:

@@ -117,6 +117,8 @@ def test_example_config_reaches_the_3dball_benchmark(tmp_path: Path) -> None:
     reached = [step for step, reward in curve if reward >= 90.0]
     assert reached and reached[0] <= BENCHMARK_STEPS, curve
     assert "=== Training finished ===" in result.stdout
+    assert "Stopped at the target: 3DBall reached a mean reward of" in result.stdout
+    assert "Learning was interrupted" not in result.stdout + result.stderr
     final_model = run_dir / "3DBall.onnx"
     assert str(final_model.resolve()) in result.stdout
     onnx.checker.check_model(onnx.load(str(final_model)))

@@ -9,15 +9,16 @@ Everything but the environment is ``mlagents-learn``'s own: its option parsing
 (checkpoints, TensorBoard summaries, ``.onnx``). ``--env`` names a bundled
 simulator instead of a Unity build. ``--max-steps N`` overrides the config's
 ``max_steps``. ``--stop-at-reward R`` ends the run once the mean reward reaches
-R, saving a checkpoint and the ``.onnx`` as Ctrl-C does. A simulator process
-that dies is restarted, or (past ``--max-lifetime-restarts``) ends the run with
-one clear error; the last checkpoint is kept either way. ``--help`` lists
-this command's options, then ``mlagents-learn``'s.
+R, the way reaching ``max_steps`` ends it: the trainers stop, and a checkpoint
+and the ``.onnx`` are saved. A simulator process that dies is restarted, or
+(past ``--max-lifetime-restarts``) ends the run with one clear error; the last
+checkpoint is kept either way. ``--help`` lists this command's options, then
+``mlagents-learn``'s.
 
 ML-Agents' ``run_training`` always builds a Unity environment, so ``run_training``
-here is its public parts put together with a simulator factory and
-``SimulatorEnvManager``, passed in explicitly. Change ``SimulatorFactory`` to
-build environments differently.
+here is its public parts put together with a simulator factory,
+``SimulatorEnvManager`` and ``SimulatorTrainerController``, passed in
+explicitly. Change ``SimulatorFactory`` to build environments differently.
 """
 
 import argparse
@@ -34,7 +35,7 @@ from mlagents.trainers.directory_utils import (
     setup_init_path,
     validate_existing_directories,
 )
-from mlagents.trainers.env_manager import EnvironmentStep
+from mlagents.trainers.env_manager import EnvManager
 from mlagents.trainers.environment_parameter_manager import EnvironmentParameterManager
 from mlagents.trainers.learn import (
     get_version_string,
@@ -53,7 +54,6 @@ from mlagents_envs import logging_util
 from mlagents_envs.base_env import BaseEnv
 from mlagents_envs.exception import (
     UnityCommunicationException,
-    UnityCommunicatorStoppedException,
     UnityEnvironmentException,
 )
 from mlagents_envs.side_channel.side_channel import SideChannel
@@ -96,7 +96,12 @@ class RewardTracker(StatsWriter):
         self.stop_at_reward = stop_at_reward
         self.latest: dict[str, float] = {}
         self.steps: dict[str, int] = {}
-        self.target_reached = False
+        # The line that says which behavior reached the target, and where.
+        self.reached: str | None = None
+
+    @property
+    def target_reached(self) -> bool:
+        return self.reached is not None
 
     def write_stats(
         self, category: str, values: dict[str, StatsSummary], step: int
@@ -109,30 +114,62 @@ class RewardTracker(StatsWriter):
         self.steps[category] = step
         target = self.stop_at_reward
         if target is not None and not self.target_reached and summary.mean >= target:
-            self.target_reached = True
+            self.reached = (
+                f"{category} reached a mean reward of {summary.mean:.2f} "
+                f"(>= {target}) at step {step}"
+            )
             print(
-                f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping."
+                f"Mean reward {summary.mean:.2f} >= {target} at step {step}: stopping.",
+                flush=True,
             )
 
 
-class SimulatorEnvManager(SubprocessEnvManager):
-    """``SubprocessEnvManager`` that can end training at a target reward and notices dead simulators.
+class SimulatorTrainerController(TrainerController):
+    """``TrainerController`` that ends training once ``tracker`` reports the target reward.
 
-    Once ``tracker`` reports the target, ``get_steps`` says the environment
-    stopped (``UnityCommunicatorStoppedException``), which ``TrainerController``
-    handles as it does a Unity Editor leaving play mode: it saves a checkpoint
-    and the ``.onnx``, and training ends normally.
+    It ends it the way reaching ``max_steps`` does. The controller trains while
+    a trainer's ``should_still_train`` holds, which needs the trainer's
+    ``is_training`` (false in ``--inference`` runs) and its step within
+    ``max_steps``. Once the target is reached, every trainer's ``is_training``
+    turns false: the controller leaves its loop, stops the trainers and saves a
+    checkpoint and the ``.onnx``, with no "Learning was interrupted" (which
+    ML-Agents logs for Ctrl-C or an environment that stopped).
     """
+
+    def __init__(
+        self,
+        trainer_factory: TrainerFactory,
+        output_path: str,
+        run_id: str,
+        param_manager: EnvironmentParameterManager,
+        train: bool,
+        training_seed: int,
+        tracker: RewardTracker,
+    ) -> None:
+        super().__init__(
+            trainer_factory, output_path, run_id, param_manager, train, training_seed
+        )
+        self.tracker = tracker
+
+    def advance(self, env_manager: EnvManager) -> int:
+        steps: int = super().advance(env_manager)
+        # The tracker hears the reward while a trainer advances (its summaries).
+        if self.tracker.target_reached:
+            for trainer in self.trainers.values():
+                trainer.is_training = False
+        return steps
+
+
+class SimulatorEnvManager(SubprocessEnvManager):
+    """``SubprocessEnvManager`` that notices a simulator process that died."""
 
     def __init__(
         self,
         env_factory: SimulatorFactory,
         run_options: RunOptions,
         n_env: int,
-        tracker: RewardTracker,
     ) -> None:
         super().__init__(env_factory, run_options, n_env)
-        self.tracker = tracker
         self.watchdog: DeadWorkerWatchdog | None = None
         problem = version_problem()
         if problem is None:
@@ -140,11 +177,6 @@ class SimulatorEnvManager(SubprocessEnvManager):
             self.watchdog.start()
         else:
             logger.warning(problem)
-
-    def get_steps(self) -> list[EnvironmentStep]:
-        if self.tracker.target_reached:
-            raise UnityCommunicatorStoppedException("the target reward was reached")
-        return super().get_steps()
 
     def close(self) -> None:
         if self.watchdog is not None:
@@ -183,7 +215,6 @@ def run_training(
         SimulatorFactory(env_name, seed, env_settings.num_areas),
         options,
         env_settings.num_envs,
-        tracker,
     )
     param_manager = EnvironmentParameterManager(
         options.environment_parameters, seed, restore=checkpoints.resume
@@ -199,13 +230,14 @@ def run_training(
         init_path=checkpoints.maybe_init_path,
         multi_gpu=False,
     )
-    controller = TrainerController(
+    controller = SimulatorTrainerController(
         trainer_factory,
         checkpoints.write_path,
         checkpoints.run_id,
         param_manager,
         training,
         seed,
+        tracker,
     )
     try:
         controller.start_learning(env_manager)
@@ -251,8 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="R",
-        help="stop once the mean reward reaches R, saving a checkpoint and the "
-        ".onnx as Ctrl-C does (default: none, train to max_steps)",
+        help="end the run once the mean reward reaches R, as reaching max_steps "
+        "ends it: a checkpoint and the .onnx are saved (default: none, train to "
+        "max_steps)",
     )
     parser.add_argument(
         "--max-steps",
@@ -292,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Always name the simulator: mlagents-learn allows --num-envs > 1 only with --env.
     options = parse_command_line([*rest, "--env", own.env])
+    if own.stop_at_reward is not None and options.checkpoint_settings.inference:
+        # Only training ends at a target: an --inference run has none to end.
+        parser.error("--stop-at-reward ends training, and --inference does not train")
     if own.max_steps is not None:
         for settings in options.behaviors.values():
             settings.max_steps = own.max_steps
@@ -319,6 +355,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_summary(tracker: RewardTracker, write_path: str) -> None:
     print("\n=== Training finished ===")
+    if tracker.reached is not None:
+        print(f"Stopped at the target: {tracker.reached}.")
+    elif tracker.stop_at_reward is not None:
+        print(
+            f"The target was not reached: no mean reward of {tracker.stop_at_reward} "
+            "or more within max_steps."
+        )
     if not tracker.latest:
         print("No episode finished, so there is no mean reward to report.")
     for behavior, reward in tracker.latest.items():
