@@ -21,9 +21,12 @@ survives; 1 otherwise, 2 if the list does not match the code.
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,7 @@ except ModuleNotFoundError:  # Python 3.10: pytest, which this check runs, bring
 
 TIERS = ("fast", "battery")
 PYTEST = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+TIMEOUT = 600  # seconds one test run may take
 
 
 @dataclass
@@ -91,7 +95,19 @@ def package_dir(project: Path) -> Path:
 
 
 def run_tests(project: Path, tests: list[str]) -> tuple[int, float, str]:
+    """Run ``tests`` on the project's code as it is now: (pytest's exit code, seconds, summary)."""
     start = time.perf_counter()
+    if hasattr(os, "fork"):
+        code, text = forked_pytest(project, tests)
+    else:  # Windows: a fresh interpreter per run
+        code, text = fresh_pytest(project, tests)
+    output = text.strip().splitlines()
+    failed = [line.split(" - ")[0] for line in output if line.startswith("FAILED ")]
+    summary = failed[0] if failed else (output[-1] if output else "")
+    return code, time.perf_counter() - start, summary
+
+
+def fresh_pytest(project: Path, tests: list[str]) -> tuple[int, str]:
     # No bytecode cache: a mutant and its restored original can share a size
     # and an mtime second, and a cached .pyc would then outlive the mutant.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -100,13 +116,46 @@ def run_tests(project: Path, tests: list[str]) -> tuple[int, float, str]:
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=TIMEOUT,
         env=env,
     )
-    output = (result.stdout + result.stderr).strip().splitlines()
-    failed = [line.split(" - ")[0] for line in output if line.startswith("FAILED ")]
-    summary = failed[0] if failed else (output[-1] if output else "")
-    return result.returncode, time.perf_counter() - start, summary
+    return result.returncode, result.stdout + result.stderr
+
+
+def preload() -> None:
+    """Import the heavy stack (torch, ML-Agents, pytest) once, in this process.
+
+    Each test run is then a fork of this process: it starts with them loaded,
+    in a fraction of a second instead of seconds, and imports the project's own
+    package afresh, mutant included (this process never imports it).
+    """
+    with warnings.catch_warnings():  # the runs show their own warnings
+        warnings.simplefilter("ignore")
+        import mlagents.trainers.trainer  # noqa: F401
+        import pytest  # noqa: F401
+
+
+def forked_pytest(project: Path, tests: list[str]) -> tuple[int, str]:
+    with tempfile.TemporaryFile("w+") as log:
+        pid = os.fork()
+        if pid == 0:  # the child: pytest on the code as it is now, then exit
+            code = 3
+            try:
+                import pytest
+
+                signal.alarm(TIMEOUT)  # a run that hangs is killed
+                sys.dont_write_bytecode = True  # as in fresh_pytest
+                os.chdir(project)
+                os.dup2(log.fileno(), 1)
+                os.dup2(log.fileno(), 2)
+                code = int(pytest.main([*PYTEST[3:], *tests]))
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        log.seek(0)
+        return os.waitstatus_to_exitcode(status), log.read()
 
 
 def check(project: Path, mutants: list[Mutant]) -> int:
@@ -119,6 +168,8 @@ def check(project: Path, mutants: list[Mutant]) -> int:
                 f"{mutant.file} (it must occur once)"
             )
     all_tests = sorted({t for m in mutants for t in m.tests})
+    if hasattr(os, "fork"):
+        preload()
     code, seconds, last = run_tests(project, all_tests)
     print(f"unmutated: {' '.join(all_tests)}: {last} ({seconds:.1f} s)")
     if code != 0:

@@ -195,6 +195,30 @@ def test_lambda_returns_and_advantages_match_the_hand_computed_values(
     )
 
 
+@pytest.mark.parametrize("done", [False, True], ids=["goes-on", "group-ended"])
+def test_the_critic_bootstraps_unless_the_groups_episode_ended(
+    tmp_path: Path, done: bool
+) -> None:
+    # V(s_T) = 0 once the group's episode ended, for a signal that does not
+    # ignore episode ends (extrinsic); otherwise V of the group's next state.
+    torch.manual_seed(0)
+    trainer = make_trainer(tmp_path)
+    t = trajectory(done, False)
+    _, _, value_next, _, _ = (
+        trainer.optimizer.get_trajectory_and_baseline_value_estimates(
+            t.to_agentbuffer(), t.next_obs, t.next_group_obs, done, t.agent_id
+        )
+    )
+    group_next = [[torch.as_tensor(o)[None] for o in t.next_obs]] + [
+        [torch.as_tensor(o)[None] for o in member] for member in t.next_group_obs
+    ]
+    with torch.no_grad():
+        values, _ = trainer.optimizer.critic.critic_pass(group_next)
+    expected = 0.0 if done else float(values["extrinsic"][-1])
+    assert expected != 0.0 or done
+    assert float(value_next["extrinsic"][-1]) == pytest.approx(expected, abs=1e-6)
+
+
 @pytest.mark.parametrize("strength", [1.0, 0.5])
 def test_extrinsic_reward_adds_groupmates_and_the_group(
     tmp_path: Path, strength: float
@@ -360,6 +384,7 @@ def processed_batch(
 ) -> tuple[{{ cookiecutter.trainer_class_name }}, Any]:
     """Our trainer and a buffer of processed trajectories, as ``_update_policy`` sees it."""
     settings = {"learning_rate": 1e-2, "learning_rate_schedule": "constant"}
+    torch.manual_seed(0)  # the same networks in every run, whatever ran before
     trainer = make_trainer(tmp_path, {**settings, **hyperparameters})
     for i in range(8):
         trainer._process_trajectory(
@@ -442,7 +467,12 @@ def test_an_update_moves_log_pi_with_the_advantage(tmp_path: Path, sign: float) 
 
 def test_the_entropy_bonus_raises_the_entropy(tmp_path: Path) -> None:
     # L = ... - beta H[pi]: with no advantage to follow, a step raises H.
-    trainer, batch = processed_batch(tmp_path, beta=1.0, beta_schedule="constant")
+    # Small steps (Adam moves each weight by about the learning rate): the
+    # initial policy is close to uniform, where a large step overshoots the
+    # maximum of H.
+    trainer, batch = processed_batch(
+        tmp_path, beta=1.0, beta_schedule="constant", learning_rate=1e-4
+    )
     batch[BufferKey.ADVANTAGES].set([0.0] * batch.num_experiences)
     obs = [torch.as_tensor(np.array(batch[(ObservationKeyPrefix.OBSERVATION, 0)]))]
 
