@@ -22,6 +22,7 @@ from {{ cookiecutter.package_name }}.tasks.battery_config import (
     BUILTIN_TWIN,
     INDEPENDENT,
     INTRINSIC,
+    internals_bounds,
 )
 from {{ cookiecutter.package_name }}.tasks.behaviors import (
     battery_behavior as behavior,
@@ -174,6 +175,11 @@ def run(task: GroupTask, trainer_type: str, settings: dict[str, Any]) -> Result:
             "seconds": round(time.perf_counter() - start, 1),
         }
     )
+    # Solved for the right reason: the learner's value and baseline estimates
+    # stay within what the group's rewards allow.
+    problems = result.out_of_bounds(task.behavior_name, internals_bounds(settings))
+    REPORT[-1]["internals_out_of_bounds"] = len(problems)
+    assert not problems, "\n".join(problems[:10])
     return result
 
 
