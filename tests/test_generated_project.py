@@ -4,12 +4,16 @@ The generated suite includes its slow tests: the example config trained on the
 bundled simulator to the 3DBall benchmark (mean reward 90) with seed 1, and the
 small-task battery, run here for our trainer and for ML-Agents' built-in twin
 (``--battery-trainers=both``) so that every budget is one the built-in meets.
+The suite runs as the generated CI runs it, on every core (``-n auto``), and its
+``--battery-report`` must still hold every battery run of both trainers.
 Then the real ``mlagents-learn`` must find the trainer, and stop finding it once
 the package is uninstalled. The same flavour rendered without the tooling
 passes its own suite and trains under the real ``mlagents-learn``, with the
 first project's stand-in player as its "Unity build".
 """
 
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -69,12 +73,15 @@ def test_generated_project_installs_and_passes_its_own_suite(
     trainer_type = package
     config = f"config/{trainer_type}_3DBall.yaml"
     run([*PIP, "install", "-e", "."], cwd=project)
+    report = project / "battery.json"
     try:
-        run(
-            [*GENERATED_PYTEST, "--battery-trainers=both", "--durations=15"],
+        suite = run(
+            [*GENERATED_PYTEST, "-n", "auto", "--battery-trainers=both"]
+            + ["--durations=15", f"--battery-report={report}"],
             cwd=project,
             timeout=2400,
         )
+        battery_report_holds_every_run(report, suite.stdout)
 
         output = wait_for_line(
             [str(BIN / "mlagents-learn"), config, "--run-id", "listen", "--force"],
@@ -103,6 +110,16 @@ def test_generated_project_installs_and_passes_its_own_suite(
     )
 
 
+def battery_report_holds_every_run(report: Path, output: str) -> None:
+    """The workers' parts of ``--battery-report`` were joined into one file:
+    every goal and visual run that passed, whichever worker ran it, has its row."""
+    rows = json.loads(report.read_text())
+    assert not list(report.parent.glob(f"{report.name}.*")), "a part was left"
+    passed = set(re.findall(r"PASSED (\S+::test_(?:goal|visual)\[\S+\])", output))
+    assert len(passed) >= 8, output[-3000:]
+    assert passed <= {row["test"] for row in rows}
+
+
 def group_task_trains_with_the_train_command(project: Path) -> None:
     """The cooperative flavour trains on its bundled group task without Unity."""
     train = BIN / f"{project.name.replace('_', '-')}-train"
@@ -113,9 +130,9 @@ def group_task_trains_with_the_train_command(project: Path) -> None:
         cwd=project,
         timeout=900,
     )
-    assert "Mean reward" in result.stdout and "stopping" in result.stdout, (
-        result.stdout[-3000:]
-    )
+    assert (
+        "Mean reward" in result.stdout and "stopping" in result.stdout
+    ), result.stdout[-3000:]
     assert (project / "results/escape/Escape.onnx").stat().st_size > 0
 
 

@@ -3,12 +3,16 @@
 ``--battery-trainers`` picks who runs the small-task battery (the ``trainer_type``
 fixture of ``test_battery.py`` and the flavour's other battery tests):
 ``ours`` (the default), ``builtin`` (ML-Agents' twin of this flavour) or ``both``.
+The battery's runs are independent: ``pytest -m battery -n auto`` (pytest-xdist)
+spreads them over the cores, and ``--battery-report`` still writes one file.
 
 ML-Agents keeps trainer types in a global registry that is empty until
 ``register_trainer_plugins()`` runs, so every test session starts with it.
 """
 
 import functools
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +54,36 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         }[metafunc.config.getoption("--battery-trainers")]
         ids = ["ours" if t == TRAINER_TYPE else "builtin" for t in chosen]
         metafunc.parametrize("battery_trainer", chosen, ids=ids)
+
+
+def report_part(path: str) -> str:
+    """Where this process writes its battery rows: the report, or a worker's part."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{path}.{worker}.part" if worker else path
+
+
+def _report_parts(path: str) -> list[Path]:
+    report = Path(path)
+    return sorted(report.parent.glob(f"{report.name}.*.part"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Parts left by an interrupted run must not join this run's report."""
+    path = session.config.getoption("--battery-report")
+    if path and not os.environ.get("PYTEST_XDIST_WORKER"):
+        for part in _report_parts(path):
+            part.unlink()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With pytest-xdist, join the workers' battery rows into the one report."""
+    path = session.config.getoption("--battery-report")
+    parts = _report_parts(path) if path else []
+    if parts and not os.environ.get("PYTEST_XDIST_WORKER"):
+        rows = [row for part in parts for row in json.loads(part.read_text())]
+        Path(path).write_text(json.dumps(rows, indent=1) + "\n")
+        for part in parts:
+            part.unlink()
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ from {{ cookiecutter.package_name }}.tasks.harness import (
 )
 from {{ cookiecutter.package_name }}.tasks.race import RaceTask
 
-from .conftest import TRAINER_TYPE
+from .conftest import TRAINER_TYPE, report_part
 
 pytestmark = [pytest.mark.slow, pytest.mark.battery]
 
@@ -71,7 +71,9 @@ def battery_report(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     path = request.config.getoption("--battery-report")
     if path:
-        Path(path).write_text(json.dumps(REPORT, indent=1) + "\n")
+        # Under pytest-xdist (-n) each worker has its own REPORT: it writes a
+        # part, and conftest.py joins the parts when the session ends.
+        Path(report_part(path)).write_text(json.dumps(REPORT, indent=1) + "\n")
 
 
 def run(
