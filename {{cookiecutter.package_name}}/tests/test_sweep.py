@@ -43,6 +43,7 @@ from {{ cookiecutter.package_name }}.sweep import objective
 from {{ cookiecutter.package_name }}.sweep.command import main
 from {{ cookiecutter.package_name }}.sweep.objective import best_possible, seed_score
 from {{ cookiecutter.package_name }}.sweep.space import check_space, structure
+from {{ cookiecutter.package_name }}.sweep.study import with_driver
 
 from .conftest import ALGORITHM, CONFIG_PATH, PROJECT_ROOT, TRAINER_TYPE
 
@@ -324,7 +325,7 @@ def test_an_interrupted_trial_is_run_again_with_its_finished_seeds(
     output = stop_after_first_seed(process, signal.SIGINT)
     assert process.returncode == 130, output[-3000:]
     assert "Interrupted: the trial that was running is marked failed" in output
-    (failed, queued) = load(tmp_path).trials
+    failed, queued = load(tmp_path).trials
     assert failed.state == TrialState.FAIL and failed.user_attrs["interrupted"]
     assert queued.state == TrialState.WAITING and queued.user_attrs["retry_of"] == 0
     assert len(records(tmp_path)) == 1
@@ -442,11 +443,14 @@ def test_two_workers_share_one_study_on_postgresql(
     for worker, output in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, output[-3000:]
         assert "postgresql://sweep@127.0.0.1" in output
-    study = optuna.load_study(study_name="shared", storage=postgresql_url)
+    study = optuna.load_study(study_name="shared", storage=with_driver(postgresql_url))
     finished = [t for t in study.trials if t.state != TrialState.RUNNING]
     assert len(finished) == len(study.trials) >= 2
     # Each worker ran trials of the one study, and no trial twice.
-    ran = [set(map(int, re.findall(r"^trial \d+ of \d+ \(#(\d+)", output, re.M))) for output in outputs]
+    ran = [
+        set(map(int, re.findall(r"^trial \d+ of \d+ \(#(\d+)", output, re.M)))
+        for output in outputs
+    ]
     assert ran[0] and ran[1] and not ran[0] & ran[1]
     assert ran[0] | ran[1] == {trial.number for trial in study.trials}
     assert len({trial.user_attrs["worker"] for trial in study.trials}) == 2

@@ -150,7 +150,11 @@ def say(line: str) -> None:
 def best_block(hyperparameters: dict[str, Any]) -> str:
     """The hyperparameters as the ``hyperparameters:`` block of a YAML config."""
     return "\n".join(
-        f"      {name}: {value:.4g}" if isinstance(value, float) else f"      {name}: {value}"
+        (
+            f"      {name}: {value:.4g}"
+            if isinstance(value, float)
+            else f"      {name}: {value}"
+        )
         for name, value in hyperparameters.items()
     )
 

@@ -110,7 +110,9 @@ class Objective:
             retry(trial.study, trial)
             raise
 
-    def runs(self, trial: optuna.Trial, hyperparameters: dict[str, Any]) -> list[RunSpec]:
+    def runs(
+        self, trial: optuna.Trial, hyperparameters: dict[str, Any]
+    ) -> list[RunSpec]:
         plan = self.plan
         task = with_hyperparameters(plan.task, hyperparameters)
         key = fingerprint(task, TRAINER_TYPE, plan.budget)

@@ -64,4 +64,3 @@ def check_space(space: SearchSpace, task: BenchmarkTask, trainer_type: str) -> i
             ) from error
         checked += 1
     return checked
-

@@ -19,6 +19,7 @@ a command asking for a different measure is refused, since its trials would not
 compare. Change ``DEFAULT_FILE`` or the sampler (``open_study``) here.
 """
 
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 DEFAULT_FILE = "sweep.db"
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+OPEN_ATTEMPTS = 3
 RETRY_OF = "retry_of"  # the user attribute naming the trial a retry repeats
 
 
@@ -56,8 +58,20 @@ def retry(study: optuna.Study, trial: FrozenTrial | optuna.Trial) -> None:
     study.enqueue_trial(trial.params, user_attrs={RETRY_OF: original})
 
 
+def with_driver(url: str) -> str:
+    """``url``, where it names PostgreSQL without a driver, with psycopg (3)'s.
+
+    SQLAlchemy's default PostgreSQL driver is psycopg2 up to 2.0 and psycopg
+    from 2.1; the sweep extra installs psycopg, so a plain URL works on both.
+    """
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
 def open_storage(url: str, heartbeat_s: int) -> optuna.storages.RDBStorage:
     """The database at ``url``, with a heartbeat that catches killed workers."""
+    url = with_driver(url)
     engine_kwargs: dict[str, Any] = {}
     if url.startswith("sqlite:"):
         # Workers on one machine may share the file: wait for its lock rather
@@ -66,16 +80,19 @@ def open_storage(url: str, heartbeat_s: int) -> optuna.storages.RDBStorage:
         path = make_url(url).database
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ExperimentalWarning)  # the heartbeat's
+    # Workers starting together may race to make the tables of a new database:
+    # the loser's error goes away on a second try.
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
         try:
-            return optuna.storages.RDBStorage(
-                url,
-                engine_kwargs=engine_kwargs,
-                heartbeat_interval=heartbeat_s,
-                grace_period=2 * heartbeat_s,
-                heartbeat_stale_trial_callback=retry,
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ExperimentalWarning)  # the heartbeat
+                return optuna.storages.RDBStorage(
+                    url,
+                    engine_kwargs=engine_kwargs,
+                    heartbeat_interval=heartbeat_s,
+                    grace_period=2 * heartbeat_s,
+                    heartbeat_stale_trial_callback=retry,
+                )
         except ImportError as error:
             raise SweepError(
                 f"no database driver for {shown(url)} ({error.__cause__ or error}); "
@@ -83,11 +100,15 @@ def open_storage(url: str, heartbeat_s: int) -> optuna.storages.RDBStorage:
                 "'{{ cookiecutter.distribution_name }}[sweep]' (for another database, install its SQLAlchemy driver)"
             ) from error
         except Exception as error:  # SQLAlchemy's errors: a bad URL, no server
+            if attempt < OPEN_ATTEMPTS:
+                time.sleep(attempt)
+                continue
             first_line = str(error).strip().splitlines()[0] if str(error) else ""
             raise SweepError(
                 f"cannot open the study storage {shown(url)}: "
                 f"{type(error).__name__}: {first_line}"
             ) from error
+    raise AssertionError("unreachable")
 
 
 def open_study(

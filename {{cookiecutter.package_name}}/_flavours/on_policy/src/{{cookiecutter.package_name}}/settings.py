@@ -4,7 +4,7 @@ ML-Agents turns the block into this attrs class. An unknown key is rejected
 with ML-Agents' own error, and the validators below reject nonsense values at
 parse time. To add a hyperparameter, add a typed field with a default (and a
 validator), then read it as ``self.hyperparameters.<name>`` in the trainer or
-optimizer.
+optimizer. ``SEARCH_SPACE``, at the end, is what ``{{ cookiecutter.distribution_name }}-sweep`` tunes.
 """
 
 import attr
