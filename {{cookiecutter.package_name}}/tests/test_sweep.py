@@ -273,14 +273,21 @@ def test_a_tiny_sweep_finishes_and_a_second_call_continues_it(tmp_path: Path) ->
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     out = first.stdout
     assert "trial 1 of 2 (#0): " in out and "trial 2 of 2 (#1): " in out
-    assert out.count("    seed 1: ") == 2 and out.count("    seed 2: ") == 2
+    # Trial 2 stops after one seed where it is pruned (a seed that reached the
+    # threshold early in trial 1 makes that possible).
+    seeds_run = out.count("    seed 1: ") + out.count("    seed 2: ")
+    pruned = out.count("  pruned after 1 of 2 seeds")
+    assert seeds_run == 4 - pruned
     assert "Best: trial #" in out and "In your config's hyperparameters:" in out
     before = records(tmp_path)
-    assert len(before) == 4
+    assert len(before) == seeds_run
+    finished = [trial.state for trial in load(tmp_path).trials]
+    assert finished.count(TrialState.PRUNED) == pruned
+    assert finished.count(TrialState.COMPLETE) == 2 - pruned
 
     second = sweep(tmp_path, 3)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    assert "(2 complete)" in second.stdout
+    assert f"({2 - pruned} complete{', 1 pruned' if pruned else ''})" in second.stdout
     assert "trial 3 of 3 (#2): " in second.stdout
     assert "trial 1 of" not in second.stdout and "trial 2 of" not in second.stdout
     after = records(tmp_path)

@@ -44,7 +44,7 @@ def structure(
     """The run options that ``task`` with ``hyperparameters`` loads into."""
     settings = with_hyperparameters(task, hyperparameters).settings
     behavior = {**settings, "trainer_type": trainer_type, "max_steps": task.budget}
-    return RunOptions.from_dict({"behaviors": {task.behavior: behavior}})
+    return RunOptions.from_dict(dict(behaviors={task.behavior: behavior}))
 
 
 def check_space(space: SearchSpace, task: BenchmarkTask, trainer_type: str) -> int:
