@@ -119,6 +119,20 @@ def test_a_widened_space_stops_the_command_before_training(
     assert name in error and len(error.splitlines()) == 1
 
 
+def test_without_optuna_one_line_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "optuna", None)  # as if not installed
+    assert main(["--task", TASK, "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        "error: the sweep needs Optuna: pip install "
+        "'{{ cookiecutter.distribution_name }}[sweep]' (or pip install optuna)\n"
+    )
+
+
 def test_a_seed_that_fails_counts_as_twice_the_budget() -> None:
     assert seed_score(1234, 4000) == 1234.0
     assert seed_score(None, 4000) == 8000.0
@@ -258,6 +272,11 @@ def sweep(out: Path, trials: int, *extra: str) -> subprocess.CompletedProcess[st
     )
 
 
+def seed_results(output: str) -> list[tuple[str, str]]:
+    """(seed, how it ended) for each seed's result line (not its progress lines)."""
+    return re.findall(r"^    seed (\d+): (reached|did not reach) ", output, re.M)
+
+
 def records(out: Path) -> dict[Path, float]:
     """Every run's record, with the time it was written."""
     return {path: path.stat().st_mtime for path in out.glob("runs/**/seed*.json")}
@@ -275,7 +294,7 @@ def test_a_tiny_sweep_finishes_and_a_second_call_continues_it(tmp_path: Path) ->
     assert "trial 1 of 2 (#0): " in out and "trial 2 of 2 (#1): " in out
     # Trial 2 stops after one seed where it is pruned (a seed that reached the
     # threshold early in trial 1 makes that possible).
-    seeds_run = out.count("    seed 1: ") + out.count("    seed 2: ")
+    seeds_run = len(seed_results(out))
     pruned = out.count("  pruned after 1 of 2 seeds")
     assert seeds_run == 4 - pruned
     assert "Best: trial #" in out and "In your config's hyperparameters:" in out
@@ -315,7 +334,7 @@ def stop_after_first_seed(process: subprocess.Popen[str], signum: int) -> str:
     lines = []
     for line in process.stdout:
         lines.append(line)
-        if line.startswith("    seed 1: "):
+        if seed_results(line):
             time.sleep(3)  # into seed 2's run
             os.killpg(process.pid, signum)
             break
@@ -340,8 +359,8 @@ def test_an_interrupted_trial_is_run_again_with_its_finished_seeds(
     resumed = sweep(tmp_path, 1)
     assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
     assert "trial 1 of 1 (#1, a retry of #0): " in resumed.stdout
-    assert "(kept from before)" in resumed.stdout.split("    seed 1: ")[1]
-    assert resumed.stdout.count("    seed 2: ") == 1
+    assert re.search(r"^    seed 1: .+ \(kept from before\)$", resumed.stdout, re.M)
+    assert [seed for seed, _ in seed_results(resumed.stdout)] == ["1", "2"]
     retried = load(tmp_path).trials[1]
     assert retried.state == TrialState.COMPLETE and retried.params == failed.params
 
@@ -358,7 +377,7 @@ def test_a_killed_workers_trial_is_failed_and_run_again(tmp_path: Path) -> None:
     resumed = sweep(tmp_path, 1, "--heartbeat", "1")
     assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
     assert "a retry of #0): " in resumed.stdout
-    assert "(kept from before)" in resumed.stdout.split("    seed 1: ")[1]
+    assert re.search(r"^    seed 1: .+ \(kept from before\)$", resumed.stdout, re.M)
     states = [trial.state for trial in load(tmp_path).trials]
     assert states == [TrialState.FAIL, TrialState.COMPLETE]
 
@@ -434,7 +453,8 @@ def free_port() -> int:
 def test_two_workers_share_one_study_on_postgresql(
     postgresql_url: str, tmp_path: Path
 ) -> None:
-    shared = ["--storage", postgresql_url, "--study", "shared"]
+    # One seed a trial: the point is the sharing.
+    shared = ["--storage", postgresql_url, "--study", "shared", "--seeds", "1"]
     # Two workers, as on two machines: each its own results folder.
     workers = [
         subprocess.Popen(

@@ -110,9 +110,8 @@ class Objective:
             retry(trial.study, trial)
             raise
 
-    def runs(
-        self, trial: optuna.Trial, hyperparameters: dict[str, Any]
-    ) -> list[RunSpec]:
+    def runs(self, hyperparameters: dict[str, Any]) -> list[RunSpec]:
+        """The trial's runs: one per seed, its record in the folder of its values."""
         plan = self.plan
         task = with_hyperparameters(plan.task, hyperparameters)
         key = fingerprint(task, TRAINER_TYPE, plan.budget)
@@ -145,7 +144,7 @@ class Objective:
             + (f", a retry of #{again}" if again is not None else "")
             + f"): {shown(hyperparameters)}"
         )
-        runs = self.runs(trial, hyperparameters)
+        runs = self.runs(hyperparameters)
         done = [run for run in runs if stored(run)]
         scores: list[float] = []
         for run in done:
