@@ -53,7 +53,14 @@ CORE_FILES = {
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
     "src/my_trainer/py.typed",
+    "src/my_trainer/search_space.py",
     "src/my_trainer/settings.py",
+    "src/my_trainer/sweep/__init__.py",
+    "src/my_trainer/sweep/command.py",
+    "src/my_trainer/sweep/objective.py",
+    "src/my_trainer/sweep/runs.py",
+    "src/my_trainer/sweep/space.py",
+    "src/my_trainer/sweep/study.py",
     "src/my_trainer/tasks/__init__.py",
     "src/my_trainer/tasks/base.py",
     "src/my_trainer/tasks/battery_config.py",
@@ -75,6 +82,7 @@ CORE_FILES = {
     "tests/test_device.py",
     "tests/test_maths.py",
     "tests/test_plugin.py",
+    "tests/test_sweep.py",
     "tests/test_update.py",
 }
 TOOLING_FILES = {

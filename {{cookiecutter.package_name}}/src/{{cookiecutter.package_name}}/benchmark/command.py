@@ -22,6 +22,7 @@ the report says so. Change ``DEFAULT_SEEDS`` or the catalogue
 
 import argparse
 import contextlib
+import copy
 import functools
 import hashlib
 import inspect
@@ -33,7 +34,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -317,6 +318,22 @@ class RunSpec:
     path: str  # where the record goes; the run's ML-Agents output beside it
     fingerprint: str
     label: str
+    # Values replacing the task's hyperparameters (a sweep's trial); none here.
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+
+
+def with_hyperparameters(
+    task: BenchmarkTask, hyperparameters: dict[str, Any]
+) -> BenchmarkTask:
+    """``task`` with ``hyperparameters`` in place of its own values of them."""
+    if not hyperparameters:
+        return task
+    settings = copy.deepcopy(task.settings)
+    settings["hyperparameters"] = {
+        **settings.get("hyperparameters", {}),
+        **hyperparameters,
+    }
+    return replace(task, settings=settings)
 
 
 def train_and_record(run: RunSpec, progress_every_s: float) -> None:
@@ -339,7 +356,7 @@ def train_and_record(run: RunSpec, progress_every_s: float) -> None:
     path = Path(run.path)
     with legacy_onnx_export():
         record = run_once(
-            tasks[run.task],
+            with_hyperparameters(tasks[run.task], run.hyperparameters),
             run.trainer_type,
             run.seed,
             run.budget,

@@ -4,13 +4,14 @@ ML-Agents turns the block into this attrs class. An unknown key is rejected
 with ML-Agents' own error, and the validators below reject nonsense values at
 parse time. To add a hyperparameter, add a typed field with a default (and a
 validator), then read it as ``self.hyperparameters.<name>`` in the trainer or
-optimizer.
+optimizer. ``SEARCH_SPACE``, at the end, is what ``{{ cookiecutter.distribution_name }}-sweep`` tunes.
 """
 
 import attr
 from mlagents.trainers.exception import TrainerConfigError
 from mlagents.trainers.settings import OnPolicyHyperparamSettings, ScheduleType
 
+from .search_space import Choice, Dimension, FloatRange, IntRange
 from .validation import in_range, positive
 
 # ML-Agents' linear schedule decays each value toward its floor by max_steps:
@@ -57,3 +58,20 @@ class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
                     f"(it would grow instead); set {field}_schedule: constant "
                     "to keep a smaller value."
                 )
+
+
+# What {{ cookiecutter.distribution_name }}-sweep searches: hyperparameter -> range (log: sampled on a
+# log scale) or choices; the task's settings keep every other value. The class's
+# validators bound it: the sweep checks first that every corner of the space is
+# a setting the class accepts (batch_size <= buffer_size included: keep
+# batch_size within the buffer_size of the task you tune on, the battery's is
+# 640), and so does tests/test_sweep.py, so a range widened past a validator
+# fails there, before any training.
+SEARCH_SPACE: dict[str, Dimension] = {
+    "learning_rate": FloatRange(1e-4, 1e-2, log=True),
+    "batch_size": Choice((32, 64, 128)),
+    "num_epoch": IntRange(1, 8),
+    "beta": FloatRange(1e-4, 3e-2, log=True),
+    "epsilon": FloatRange(0.1, 0.4),
+    "lambd": FloatRange(0.8, 0.99),
+}

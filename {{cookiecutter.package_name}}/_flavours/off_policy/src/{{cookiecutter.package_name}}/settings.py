@@ -4,13 +4,14 @@ ML-Agents turns the block into this attrs class. An unknown key is rejected
 with ML-Agents' own error, and the validators below reject nonsense values at
 parse time. To add a hyperparameter, add a typed field with a default (and a
 validator), then read it as ``self.hyperparameters.<name>`` in the trainer or
-optimizer.
+optimizer. ``SEARCH_SPACE``, at the end, is what ``{{ cookiecutter.distribution_name }}-sweep`` tunes.
 """
 
 import attr
 from mlagents.trainers.exception import TrainerConfigError
 from mlagents.trainers.settings import OffPolicyHyperparamSettings, ScheduleType
 
+from .search_space import Choice, Dimension, FloatRange
 from .validation import in_range, non_negative, positive
 
 # ML-Agents' linear schedule decays the learning rate toward this floor by
@@ -54,3 +55,17 @@ class {{ cookiecutter.trainer_class_name }}Settings(OffPolicyHyperparamSettings)
                 f"decays it toward {LEARNING_RATE_FLOOR} (it would grow instead); set "
                 "learning_rate_schedule: constant to keep a smaller value."
             )
+
+
+# What {{ cookiecutter.distribution_name }}-sweep searches: hyperparameter -> range (log: sampled on a
+# log scale) or choices; the task's settings keep every other value. The class's
+# validators bound it: the sweep checks first that every corner of the space is
+# a setting the class accepts, and so does tests/test_sweep.py, so a range
+# widened past a validator fails there, before any training.
+SEARCH_SPACE: dict[str, Dimension] = {
+    "learning_rate": FloatRange(1e-4, 1e-2, log=True),
+    "batch_size": Choice((32, 64, 128, 256)),
+    "steps_per_update": FloatRange(1.0, 10.0, log=True),
+    "tau": FloatRange(1e-3, 0.1, log=True),
+    "init_entcoef": FloatRange(0.01, 1.0, log=True),
+}
