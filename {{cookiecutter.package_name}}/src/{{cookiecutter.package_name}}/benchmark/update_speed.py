@@ -312,11 +312,19 @@ def time_per_update(
     return seconds / n
 
 
+@dataclass
+class Phase:
+    """Seconds spent in some calls, and how many calls."""
+
+    seconds: float = 0.0
+    calls: int = 0
+
+
 @contextmanager
 def timed_calls(
-    obj: Any, name: str, totals: dict[str, float], phase: str
+    obj: Any, name: str, totals: dict[str, Phase], phase: str
 ) -> Iterator[None]:
-    """Add the time of every ``obj.name(...)`` call to ``totals[phase]``.
+    """Add the time and count of every ``obj.name(...)`` call to ``totals[phase]``.
 
     Shadows the method on this one instance and removes the shadow afterwards.
     """
@@ -327,7 +335,8 @@ def timed_calls(
         try:
             return method(*args, **kwargs)
         finally:
-            totals[phase] += time.perf_counter() - start
+            totals[phase].seconds += time.perf_counter() - start
+            totals[phase].calls += 1
 
     setattr(obj, name, timed)
     try:
@@ -338,9 +347,9 @@ def timed_calls(
 
 def _instrumented(
     trainer: RLTrainer, kind: str, snapshot: AgentBuffer, n: int
-) -> dict[str, float]:
-    """Milliseconds per update in each phase of ours, over ``n`` updates."""
-    totals: dict[str, float] = defaultdict(float)
+) -> dict[str, tuple[float, float]]:
+    """(Milliseconds, calls) per update in each phase of ours, over ``n`` updates."""
+    totals: dict[str, Phase] = defaultdict(Phase)
     optimizer = trainer.optimizer
     # The optimizer's own seams: batch_tensors converts, _step runs backward
     # and the optimizer step. Without them, their time counts as forward.
@@ -352,7 +361,6 @@ def _instrumented(
             stack.enter_context(timed_calls(optimizer, method, totals, phase))
         for signal in optimizer.reward_signals.values():
             stack.enter_context(timed_calls(signal, "evaluate", totals, "sampling"))
-        total = 0.0
         for _ in range(n):
             prepare_ours(trainer, kind, snapshot)
             with ExitStack() as sampling:
@@ -360,20 +368,24 @@ def _instrumented(
                     sampling.enter_context(
                         timed_calls(trainer.update_buffer, method, totals, "sampling")
                     )
-                start = time.perf_counter()
-                trainer._update_policy()
-                total += time.perf_counter() - start
-    forward = totals["update"] - totals["tensors"] - totals["backward"]
+                with timed_calls(trainer, "_update_policy", totals, "total"):
+                    trainer._update_policy()
+    update, tensors, backward = totals["update"], totals["tensors"], totals["backward"]
+    forward = Phase(update.seconds - tensors.seconds - backward.seconds, update.calls)
     phases = {"minibatch assembly (AgentBuffer, reward signals)": totals["sampling"]}
     if "batch_tensors" in seams:
-        phases["tensor conversion (optimizer.batch_tensors)"] = totals["tensors"]
+        phases["tensor conversion (optimizer.batch_tensors)"] = tensors
     if "_step" in seams:
-        phases["forward + losses"] = forward
-        phases["backward + optimizer steps (optimizer._step)"] = totals["backward"]
+        phases["forward + losses (optimizer.update)"] = forward
+        phases["backward + optimizer steps (optimizer._step)"] = backward
     else:
-        phases["forward, losses, backward, optimizer steps"] = forward
-    phases["rest of the trainer's _update_policy"] = total - sum(phases.values())
-    return {phase: 1000 * seconds / n for phase, seconds in phases.items()}
+        phases["forward, losses, backward, steps (optimizer.update)"] = forward
+    rest = totals["total"].seconds - sum(p.seconds for p in phases.values())
+    phases["rest of the trainer's _update_policy"] = Phase(rest, totals["total"].calls)
+    return {
+        name: (1000 * phase.seconds / n, phase.calls / n)
+        for name, phase in phases.items()
+    }
 
 
 def versions() -> str:
@@ -467,10 +479,14 @@ def run(updates: int, repeats: int, fill: int, threads: int, sb3: bool) -> str:
         )
     else:
         lines.append("  Stable-Baselines3    not run (--no-sb3)")
-    lines.append("Ours, broken down (one more instrumented repeat), ms per update:")
-    whole = sum(breakdown.values())
-    for phase, ms in breakdown.items():
-        lines.append(f"  {phase:<50} {ms:7.2f}  {100 * ms / whole:3.0f}%")
+    lines.append(
+        "Ours, broken down (one more instrumented repeat), ms and calls per update:"
+    )
+    whole = sum(ms for ms, _ in breakdown.values())
+    for phase, (ms, calls) in breakdown.items():
+        lines.append(
+            f"  {phase:<52} {ms:7.2f}  {100 * ms / whole:3.0f}%  {calls:3g} calls"
+        )
     return "\n".join(lines)
 
 
