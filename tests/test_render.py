@@ -49,6 +49,7 @@ CORE_FILES = {
     "src/my_trainer/benchmark/command.py",
     "src/my_trainer/benchmark/report.py",
     "src/my_trainer/benchmark/stats.py",
+    "src/my_trainer/benchmark/update_speed.py",
     "src/my_trainer/known_warnings.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
@@ -71,6 +72,7 @@ CORE_FILES = {
     "src/my_trainer/tasks/harness.py",
     "src/my_trainer/tasks/race.py",
     "src/my_trainer/trainer.py",
+    "src/my_trainer/update_buffer.py",
     "src/my_trainer/validation.py",
     "tests/__init__.py",
     "tests/conftest.py",
@@ -84,6 +86,8 @@ CORE_FILES = {
     "tests/test_plugin.py",
     "tests/test_sweep.py",
     "tests/test_update.py",
+    "tests/test_update_buffer.py",
+    "tests/test_update_speed.py",
 }
 TOOLING_FILES = {
     "src/my_trainer/simulator/__init__.py",

@@ -40,6 +40,7 @@ from mlagents_envs.side_channel.stats_side_channel import StatsAggregationMethod
 from .onnx_export import OnnxSafeModelSaver
 from .optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
 from .settings import {{ cookiecutter.trainer_class_name }}Settings
+from .update_buffer import UpdateBuffer
 
 TRAINER_NAME = "{{ cookiecutter.trainer_type }}"
 
@@ -70,6 +71,8 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             {{ cookiecutter.trainer_class_name }}Settings,
             trainer_settings.hyperparameters,
         )
+        # AgentBuffer with faster sampling and shuffling, same rows (update_buffer.py).
+        self.update_buffer = UpdateBuffer()
         self.policy: TorchPolicy = None  # type: ignore[assignment]
         self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
         # Group reward each agent has received in its group's current episode,

@@ -43,6 +43,8 @@ Change the algorithm here: edit the loss terms in ``update``, or add networks in
 
 import copy
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple, cast
 
 from mlagents.torch_utils import default_device, torch
@@ -65,6 +67,19 @@ from .settings import (
 # of an epsilon-greedy policy with epsilon 0.05).
 CONTINUOUS_TARGET_ENTROPY_SCALE = 1.0
 DISCRETE_TARGET_ENTROPY_SCALE = 0.2
+
+
+class Minibatch(NamedTuple):
+    """A sampled minibatch as tensors, each converted once per update."""
+
+    obs: list[torch.Tensor]
+    next_obs: list[torch.Tensor]
+    actions: AgentAction
+    action_masks: torch.Tensor
+    dones: torch.Tensor
+    masks: torch.Tensor
+    rewards: dict[str, torch.Tensor]  # r_k per reward signal k
+    memories: torch.Tensor | None  # the actor's memory at each sequence start
 
 
 class PolicySample(NamedTuple):
@@ -155,23 +170,42 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         """Q1; ML-Agents asks for a critic, this one is never called without actions."""
         return self.q1
 
+    def batch_tensors(self, batch: AgentBuffer) -> Minibatch:
+        """Every field ``update`` reads, converted to a tensor once."""
+        n_obs = len(self.policy.behavior_spec.observation_specs)
+        return Minibatch(
+            obs=[
+                ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer(batch, n_obs)
+            ],
+            next_obs=[
+                ModelUtils.list_to_tensor(o)
+                for o in ObsUtil.from_buffer_next(batch, n_obs)
+            ],
+            actions=AgentAction.from_buffer(batch),
+            action_masks=ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK]),
+            dones=ModelUtils.list_to_tensor(batch[BufferKey.DONE]),
+            masks=ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool),
+            rewards={
+                name: ModelUtils.list_to_tensor(
+                    batch[RewardSignalUtil.rewards_key(name)]
+                )
+                for name in self.stream_names
+            },
+            memories=_sequence_starts(
+                batch, BufferKey.MEMORY, self.policy.sequence_length
+            ),
+        )
+
     def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of SAC on a sampled minibatch; returns the stats."""
         lr = self.decay_learning_rate.get_value(self.policy.get_current_step())
         seq_len = self.policy.sequence_length
-        n_obs = len(self.policy.behavior_spec.observation_specs)
-        obs = [ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer(batch, n_obs)]
-        next_obs = [
-            ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer_next(batch, n_obs)
-        ]
-        actions = AgentAction.from_buffer(batch)
-        action_masks = ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK])
-        dones = ModelUtils.list_to_tensor(batch[BufferKey.DONE])
-        masks = ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool)
+        obs, next_obs, actions, action_masks, dones, masks, rewards, memories = (
+            self.batch_tensors(batch)
+        )
         # Recurrent actor: its memory at each sequence start, and one step later
         # (the memory at the first s'). The Q networks start from zero memories.
         # Masks of s' are not stored, so a' ~ pi(s') may use any action.
-        memories = _sequence_starts(batch, BufferKey.MEMORY, seq_len)
         next_memories = self._memories_after_first_step(
             obs, action_masks, memories, seq_len
         )
@@ -201,9 +235,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         q1_losses, q2_losses = [], []
         q_value_stats: dict[str, float] = {}
         for name in self.stream_names:
-            reward = ModelUtils.list_to_tensor(
-                batch[RewardSignalUtil.rewards_key(name)]
-            )
+            reward = rewards[name]
             next_value = (
                 torch.min(
                     self._expected_q(target_q1[name], next_pi),
@@ -228,9 +260,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
 
         # Policy: maximize E_pi[min Q] plus the entropy bonus; c~ is
         # reparameterized, discrete expectations are exact.
+        # The Q networks pass this loss's gradient on to c~ but keep none for
+        # their weights, which only the Q loss trains.
         pi = self._policy_sample(obs, action_masks, memories, seq_len)
-        q1_pi, _ = self.q1(obs, pi.continuous, q_memories, seq_len)
-        q2_pi, _ = self.q2(obs, pi.continuous, q_memories, seq_len)
+        with _without_weight_gradients(self.q1, self.q2):
+            q1_pi, _ = self.q1(obs, pi.continuous, q_memories, seq_len)
+            q2_pi, _ = self.q2(obs, pi.continuous, q_memories, seq_len)
         min_q_pi = torch.stack(
             [
                 torch.min(
@@ -428,6 +463,18 @@ def soft_q_target(
     (``use_done`` 1; curiosity and RND ignore them, ``use_done`` 0).
     """
     return reward + gamma * (1.0 - use_done * done) * next_value
+
+
+@contextmanager
+def _without_weight_gradients(*modules: torch.nn.Module) -> Iterator[None]:
+    """Forward passes here record no gradient for ``modules``' parameters."""
+    for module in modules:
+        module.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.requires_grad_(True)
 
 
 def _sequence_starts(

@@ -14,7 +14,7 @@ Change the algorithm here: edit the loss terms in ``update``, or add networks
 in ``__init__`` (register them in ``get_modules`` so checkpoints include them).
 """
 
-from typing import cast
+from typing import NamedTuple, cast
 
 from mlagents.torch_utils import default_device, torch
 from mlagents.trainers.buffer import AgentBuffer, BufferKey, RewardSignalUtil
@@ -33,6 +33,20 @@ from .settings import (
     LEARNING_RATE_FLOOR,
     {{ cookiecutter.trainer_class_name }}Settings,
 )
+
+
+class Minibatch(NamedTuple):
+    """A minibatch as tensors, each converted once per update."""
+
+    obs: list[torch.Tensor]
+    actions: AgentAction
+    action_masks: torch.Tensor
+    masks: torch.Tensor
+    advantages: torch.Tensor
+    old_log_probs: torch.Tensor
+    returns: dict[str, torch.Tensor]  # G_t per reward signal
+    memories: torch.Tensor | None  # the actor's memory at each sequence start
+    critic_memories: torch.Tensor | None
 
 
 class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
@@ -76,6 +90,29 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
     def critic(self) -> Critic:
         return self._critic
 
+    def batch_tensors(self, batch: AgentBuffer) -> Minibatch:
+        """Every field ``update`` reads, converted to a tensor once."""
+        seq_len = self.policy.sequence_length
+        n_obs = len(self.policy.behavior_spec.observation_specs)
+        return Minibatch(
+            obs=[
+                ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer(batch, n_obs)
+            ],
+            actions=AgentAction.from_buffer(batch),
+            action_masks=ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK]),
+            masks=ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool),
+            advantages=ModelUtils.list_to_tensor(batch[BufferKey.ADVANTAGES]),
+            old_log_probs=ActionLogProbs.from_buffer(batch).flatten(),
+            returns={
+                name: ModelUtils.list_to_tensor(
+                    batch[RewardSignalUtil.returns_key(name)]
+                )
+                for name in self.reward_signals
+            },
+            memories=_sequence_starts(batch, BufferKey.MEMORY, seq_len),
+            critic_memories=_sequence_starts(batch, BufferKey.CRITIC_MEMORY, seq_len),
+        )
+
     def update(self, batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
         """One gradient step of PPO on a minibatch; returns the stats to report."""
         step = self.policy.get_current_step()
@@ -83,33 +120,28 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         epsilon = self.decay_epsilon.get_value(step)
         beta = self.decay_beta.get_value(step)
         seq_len = self.policy.sequence_length
-
-        obs = [
-            ModelUtils.list_to_tensor(o)
-            for o in ObsUtil.from_buffer(
-                batch, len(self.policy.behavior_spec.observation_specs)
-            )
-        ]
-        actions = AgentAction.from_buffer(batch)
-        masks = ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool)
-        advantages = ModelUtils.list_to_tensor(batch[BufferKey.ADVANTAGES]).unsqueeze(
-            -1
+        tensors = self.batch_tensors(batch)
+        obs, actions, masks, old_log_probs = (
+            tensors.obs,
+            tensors.actions,
+            tensors.masks,
+            tensors.old_log_probs,
         )
-        old_log_probs = ActionLogProbs.from_buffer(batch).flatten()
+        advantages = tensors.advantages.unsqueeze(-1)
 
         # Re-evaluate the stored actions under the current policy and critic.
         stats = self.policy.actor.get_stats(
             obs,
             actions,
-            masks=ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK]),
-            memories=_sequence_starts(batch, BufferKey.MEMORY, seq_len),
+            masks=tensors.action_masks,
+            memories=tensors.memories,
             sequence_length=seq_len,
         )
         log_probs = stats["log_probs"].flatten()
         entropy = stats["entropy"]
         values, _ = self.critic.critic_pass(
             obs,
-            memories=_sequence_starts(batch, BufferKey.CRITIC_MEMORY, seq_len),
+            memories=tensors.critic_memories,
             sequence_length=seq_len,
         )
 
@@ -125,9 +157,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         # buffer keys alias, so that clipping is a no-op; this is what it computes.)
         value_losses = []
         for name, value in values.items():
-            returns = ModelUtils.list_to_tensor(
-                batch[RewardSignalUtil.returns_key(name)]
-            )
+            returns = tensors.returns[name]
             value_losses.append(ModelUtils.masked_mean((returns - value) ** 2, masks))
         value_loss = torch.stack(value_losses).mean()
 
@@ -138,10 +168,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             - beta * ModelUtils.masked_mean(entropy, masks)
         )
 
-        ModelUtils.update_learning_rate(self.optimizer, lr)
-        self.optimizer.zero_grad()
-        loss.backward()
-        self.optimizer.step()
+        self._step(loss, lr)
         # Diagnostics. Approx KL(pi_old || pi) of the whole action, from the joint
         # ratio R = prod_j r_j: E[(R - 1) - log R] (Schulman's low-variance
         # estimator, as CleanRL computes it). Clip fraction: the share of the
@@ -165,6 +192,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             "Policy/Epsilon": epsilon,
             "Policy/Beta": beta,
         }
+
+    def _step(self, loss: torch.Tensor, lr: float) -> None:
+        ModelUtils.update_learning_rate(self.optimizer, lr)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
 
     def get_modules(self) -> dict[str, torch.nn.Module]:
         """Everything that must be saved in a checkpoint and restored on --resume."""

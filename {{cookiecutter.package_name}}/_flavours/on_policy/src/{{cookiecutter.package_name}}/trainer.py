@@ -32,6 +32,7 @@ from mlagents_envs.base_env import BehaviorSpec
 from .onnx_export import OnnxSafeModelSaver
 from .optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
 from .settings import {{ cookiecutter.trainer_class_name }}Settings
+from .update_buffer import UpdateBuffer
 
 TRAINER_NAME = "{{ cookiecutter.trainer_type }}"
 
@@ -62,6 +63,8 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             {{ cookiecutter.trainer_class_name }}Settings,
             trainer_settings.hyperparameters,
         )
+        # AgentBuffer with faster sampling and shuffling, same rows (update_buffer.py).
+        self.update_buffer = UpdateBuffer()
         self.policy: TorchPolicy = None  # type: ignore[assignment]
         self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
 

@@ -1,0 +1,65 @@
+"""``UpdateBuffer`` samples and shuffles exactly as ML-Agents' ``AgentBuffer``.
+
+The trainer's update buffer takes rows faster than ``AgentBuffer``; from the
+same state of ``np.random`` it must return the same rows in the same order, in
+every field, with whole sequences for recurrent networks (and drop a shuffled
+buffer's last, partial sequence, as ``AgentBuffer.shuffle`` does).
+"""
+
+import numpy as np
+import pytest
+from mlagents.trainers.buffer import AgentBuffer, BufferKey
+from mlagents.trainers.trajectory import ObsUtil
+
+from {{ cookiecutter.package_name }}.update_buffer import UpdateBuffer
+
+
+def filled(buffer: AgentBuffer, n: int) -> AgentBuffer:
+    """``n`` distinct rows: an observation array, an action, a float, an int."""
+    for i in range(n):
+        buffer[ObsUtil.get_name_at(0)].append(np.full(3, i, dtype=np.float32))
+        buffer[BufferKey.CONTINUOUS_ACTION].append(np.array([-i], dtype=np.float32))
+        buffer[BufferKey.ENVIRONMENT_REWARDS].append(0.5 * i)
+        buffer[BufferKey.DONE].append(i % 7 == 0)
+    return buffer
+
+
+def rows(buffer: AgentBuffer) -> dict:
+    return {
+        key: [np.asarray(v).tolist() for v in field] for key, field in buffer.items()
+    }
+
+
+@pytest.mark.parametrize("sequence_length", [1, 4])
+def test_sample_mini_batch_takes_agentbuffers_rows(sequence_length: int) -> None:
+    ours, theirs = filled(UpdateBuffer(), 50), filled(AgentBuffer(), 50)
+    np.random.seed(3)
+    sampled = [ours.sample_mini_batch(16, sequence_length) for _ in range(2)]
+    np.random.seed(3)
+    expected = [theirs.sample_mini_batch(16, sequence_length) for _ in range(2)]
+    assert sampled[0].num_experiences == 16
+    # The second samples agree too: both used up the same random draws.
+    assert [rows(b) for b in sampled] == [rows(b) for b in expected]
+
+
+@pytest.mark.parametrize("sequence_length", [1, 4])
+def test_shuffle_reorders_like_agentbuffer(sequence_length: int) -> None:
+    ours, theirs = filled(UpdateBuffer(), 50), filled(AgentBuffer(), 50)
+    np.random.seed(5)
+    ours.shuffle(sequence_length)
+    np.random.seed(5)
+    theirs.shuffle(sequence_length)
+    assert rows(ours) == rows(theirs)
+    # 50 rows: with sequences of 4, the last 2 rows are dropped.
+    assert ours.num_experiences == 50 - 50 % sequence_length
+    # Rows stay whole: each observation still matches its action.
+    obs = np.ravel([o[0] for o in ours[ObsUtil.get_name_at(0)]])
+    actions = np.ravel(ours[BufferKey.CONTINUOUS_ACTION])
+    assert obs.tolist() == (-actions).tolist()
+
+
+def test_shuffle_rejects_fields_of_different_lengths() -> None:
+    buffer = filled(UpdateBuffer(), 10)
+    buffer[BufferKey.MASKS].append(1.0)
+    with pytest.raises(Exception, match="same length"):
+        buffer.shuffle(1)

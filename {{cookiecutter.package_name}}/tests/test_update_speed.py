@@ -1,0 +1,43 @@
+"""The update-speed tool runs a few updates of this flavour's case and prints its table."""
+
+import re
+
+import pytest
+
+from {{ cookiecutter.package_name }}.benchmark import update_speed
+
+PHASE = re.compile(r"^  (\S.*?) +(-?[0-9.]+) +-?[0-9]+%  +([0-9.]+) calls$", re.M)
+
+
+def test_the_tool_times_a_few_updates_and_breaks_them_down(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["--updates", "2", "--repeats", "2", "--fill", "600", "--no-sb3"]
+    assert update_speed.main(args) == 0
+    out = capsys.readouterr().out
+    kind = update_speed.flavour()
+    case = update_speed.CASES[kind]
+    assert f"Case: {case.title}" in out
+    assert "torch threads 1" in out
+    assert "Stable-Baselines3    not run (--no-sb3)" in out
+    ours = re.search(r"^  ours +([0-9.]+)$", out, re.M)
+    assert ours is not None and float(ours.group(1)) > 0
+
+    phases = {name: (float(ms), float(calls)) for name, ms, calls in PHASE.findall(out)}
+    assembly = phases["minibatch assembly (AgentBuffer, reward signals)"]
+    [update] = [v for name, v in phases.items() if "(optimizer.update)" in name]
+    if kind == "off-policy":
+        # One gradient step: a minibatch for the update and one for the reward
+        # signals' update, with the rewards evaluated on the first.
+        assert (assembly[1], update[1]) == (3, 1)
+    else:
+        # Each epoch shuffles the buffer of 256 and takes one minibatch of 256.
+        epochs = case.hyperparameters["num_epoch"]
+        assert (assembly[1], update[1]) == (2 * epochs, epochs)
+    assert assembly[0] > 0 and update[0] > 0
+
+
+def test_bad_counts_are_one_line_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        update_speed.main(["--updates", "0"])
+    assert "--updates must be at least 1, got 0" in capsys.readouterr().err
