@@ -695,7 +695,7 @@ RESERVED = json.loads(r"""{% raw %}
   "queue": "the standard library",
   "quopri": "the standard library",
   "random": "the standard library",
-  "re": "imported by the generated test_train_command.py",
+  "re": "imported by the generated test_gymnasium_train.py",
   "readline": "the standard library",
   "reprlib": "the standard library",
   "resource": "the standard library",

@@ -7,6 +7,7 @@ ML-Agents' terms, and start the next episode as Gymnasium's unseeded
 ``reset()`` does.
 """
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +280,19 @@ def test_catalogue_tasks_come_from_the_mapping() -> None:
         env = task.make_env(1)
         assert isinstance(env, GymnasiumEnv) and env.behavior_name == task.behavior
         env.close()
+
+
+def test_without_gymnasium_the_list_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "gymnasium", None)  # import gymnasium fails
+    monkeypatch.delitem(sys.modules, GymnasiumEnv.__module__)
+    with pytest.raises(ModuleNotFoundError, match=r"\[gymnasium\]'$"):
+        __import__(GymnasiumEnv.__module__)
+    monkeypatch.setattr(
+        "importlib.util.find_spec", lambda name, *args: None
+    )  # as if neither gymnasium nor mujoco were installed
+    tasks, missing = gymnasium_tasks()
+    assert tasks == {} and missing is not None
+    assert "Pendulum-v1" in missing
+    assert "pip install '{{ cookiecutter.distribution_name }}[gymnasium]'" in missing

@@ -7,10 +7,14 @@ package's trainer through ML-Agents' TrainerController and saves the .onnx.
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from {{ cookiecutter.package_name }}.simulator.train import environment_problem
+from {{ cookiecutter.package_name }}.tasks import gymnasium_env
 
 from ..conftest import CONFIG_PATH, TRAINER_TYPE
 from .helpers import train_command
@@ -31,6 +35,16 @@ def test_an_unknown_gymnasium_id_stops_with_one_line(
     assert result.returncode == 2
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert not (tmp_path / "results").exists()
+
+
+def test_without_gymnasium_the_error_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "gymnasium", None)  # import gymnasium fails
+    monkeypatch.delitem(sys.modules, gymnasium_env.__name__)
+    problem = environment_problem("gym:CartPole-v1")
+    assert problem == gymnasium_env.MISSING
+    assert environment_problem("gym:Nope-v0") == gymnasium_env.MISSING
 
 
 @pytest.mark.slow
@@ -61,7 +75,9 @@ def test_a_tiny_cartpole_run_trains_and_saves_the_model(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     # --max-steps reached the behavior that default_settings configured.
-    assert re.search(r"^CartPole-v1: mean reward \S+ at step 2000$", result.stdout, re.M)
+    assert re.search(
+        r"^CartPole-v1: mean reward \S+ at step 2000$", result.stdout, re.M
+    )
     run = tmp_path / "results" / "cartpole"
     assert (run / "CartPole-v1.onnx").stat().st_size > 0
     status = (run / "run_logs" / "training_status.json").read_text()

@@ -294,7 +294,7 @@ def gymnasium_tasks() -> tuple[dict[str, BenchmarkTask], str | None]:
             window=GYMNASIUM_WINDOW,
             in_process=True,
             make_env=GymnasiumFactory(env_id, copies),
-            about=f"{about} (zoo {algorithm}, {copies} copies)",
+            about=f"{about} (zoo {algorithm}, {copies} cop{'y' if copies == 1 else 'ies'})",
             zoo=(algorithm, gymnasium_zoo.ZOO[algorithm][env_id]),
         )
     lines = [

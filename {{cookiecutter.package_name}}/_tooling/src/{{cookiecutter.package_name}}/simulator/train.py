@@ -365,7 +365,10 @@ def main(argv: list[str] | None = None) -> int:
         # default_settings too: it configures behaviors the YAML does not name
         # (a Gymnasium environment's, say) when they first appear.
         defaults = TrainerSettings.default_override
-        for settings in [*options.behaviors.values(), *([defaults] if defaults else [])]:
+        for settings in [
+            *options.behaviors.values(),
+            *([defaults] if defaults else []),
+        ]:
             settings.max_steps = own.max_steps
     logging_util.set_log_level(
         logging_util.DEBUG if options.debug else logging_util.INFO
