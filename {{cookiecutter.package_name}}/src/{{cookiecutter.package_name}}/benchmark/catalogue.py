@@ -220,38 +220,48 @@ def ball_task(config: Path, factory: Callable[[int], EnvFactory]) -> BenchmarkTa
     )
 
 
-# Gymnasium id -> (threshold, budget cap in steps, extra it needs, about). The
-# thresholds are Gymnasium's reward_threshold (Pendulum-v1 has none: -200 is a
-# pendulum held up), as a mean of GYMNASIUM_WINDOW episodes (Gymnasium's is
-# 100: fewer, so a run that solves the task stops within its budget). The
-# budget is the zoo's n_timesteps, capped so that a run takes minutes on two
-# cores. A task without a zoo entry for this flavour's algorithm is left out.
+@dataclass(frozen=True)
+class GymnasiumTask:
+    """A Gymnasium task of the benchmark, beside its zoo entry (``tasks/gymnasium_zoo.py``).
+
+    ``threshold`` is Gymnasium's ``reward_threshold`` (Pendulum-v1 has none:
+    -200 is a pendulum held up), reached as a mean of ``GYMNASIUM_WINDOW``
+    episodes (Gymnasium's is 100: fewer, so that a run that solves the task
+    stops within its budget). ``caps``: per zoo algorithm, the most steps a run
+    gets (the zoo's ``n_timesteps`` where that is less), so that a run takes
+    minutes on two cores; a task without a zoo entry for this flavour's
+    algorithm is left out. ``extra``: the optional dependency it needs.
+    """
+
+    threshold: float
+    caps: dict[str, int]
+    about: str
+    extra: str = "gymnasium"
+
+
 GYMNASIUM_WINDOW = 20
-GYMNASIUM_TASKS: dict[str, tuple[float, int, str, str]] = {
-    "CartPole-v1": (475.0, 100_000, "gymnasium", "balance a pole, 2 discrete actions"),
-    "Acrobot-v1": (
-        -100.0,
-        100_000,
-        "gymnasium",
-        "swing a double pendulum up, 3 actions",
+GYMNASIUM_TASKS: dict[str, GymnasiumTask] = {
+    "CartPole-v1": GymnasiumTask(
+        475.0, {"ppo": 100_000}, "balance a pole, 2 discrete actions"
     ),
-    "Pendulum-v1": (
+    "Acrobot-v1": GymnasiumTask(
+        -100.0, {"ppo": 100_000}, "swing a double pendulum up, 3 actions"
+    ),
+    "Pendulum-v1": GymnasiumTask(
         -200.0,
-        100_000,
-        "gymnasium",
+        {"ppo": 100_000, "sac": 20_000},
         "swing up a pendulum, torque in [-2, 2]",
     ),
-    "MountainCarContinuous-v0": (
+    "MountainCarContinuous-v0": GymnasiumTask(
         90.0,
-        50_000,
-        "gymnasium",
+        {"ppo": 20_000, "sac": 30_000},
         "drive up a hill, sparse reward, force in [-1, 1]",
     ),
-    "InvertedPendulum-v5": (
+    "InvertedPendulum-v5": GymnasiumTask(
         950.0,
-        100_000,
-        "mujoco",
+        {"ppo": 100_000, "sac": 30_000},
         "MuJoCo: balance a pole on a cart, force in [-3, 3]",
+        extra="mujoco",
     ),
 }
 EXTRA = "pip install '{{ cookiecutter.distribution_name }}[{extra}]'"
@@ -275,13 +285,12 @@ def gymnasium_tasks() -> tuple[dict[str, BenchmarkTask], str | None]:
     algorithm = gymnasium_zoo.ALGORITHM
     missing: dict[str, list[str]] = {}
     tasks: dict[str, BenchmarkTask] = {}
-    for env_id, (threshold, cap, extra, about) in GYMNASIUM_TASKS.items():
+    for env_id, task in GYMNASIUM_TASKS.items():
         if env_id not in gymnasium_zoo.ZOO[algorithm]:
             continue
-        needs = ["gymnasium"] + ([extra] if extra != "gymnasium" else [])
-        absent = [name for name in needs if importlib.util.find_spec(name) is None]
-        if absent:
-            missing.setdefault(extra, []).append(env_id)
+        needs = {"gymnasium", task.extra}
+        if any(importlib.util.find_spec(name) is None for name in needs):
+            missing.setdefault(task.extra, []).append(env_id)
             continue
         settings = gymnasium_zoo.behavior_settings(env_id)
         copies = gymnasium_zoo.copies(env_id)
@@ -289,12 +298,12 @@ def gymnasium_tasks() -> tuple[dict[str, BenchmarkTask], str | None]:
             name=env_id,
             behavior=env_id,
             settings=settings,
-            budget=min(int(settings.pop("max_steps")), cap),
-            threshold=threshold,
+            budget=min(int(settings.pop("max_steps")), task.caps[algorithm]),
+            threshold=task.threshold,
             window=GYMNASIUM_WINDOW,
             in_process=True,
             make_env=GymnasiumFactory(env_id, copies),
-            about=f"{about} (zoo {algorithm}, {copies} cop{'y' if copies == 1 else 'ies'})",
+            about=f"{task.about} (zoo {algorithm}, {copies} cop{'y' if copies == 1 else 'ies'})",
             zoo=(algorithm, gymnasium_zoo.ZOO[algorithm][env_id]),
         )
     lines = [
