@@ -51,7 +51,13 @@ from mlagents_envs.timers import get_timer_tree, reset_timers
 from .. import __version__ as PACKAGE_VERSION
 from ..tasks.battery_config import BUILTIN_TWIN
 from ..tasks.harness import EpisodeLog, steps_to, train
-from .catalogue import BenchmarkTask, EnvFactory, ball_task, battery_tasks
+from .catalogue import (
+    BenchmarkTask,
+    EnvFactory,
+    ball_task,
+    battery_tasks,
+    gymnasium_tasks,
+)
 from .report import write_report
 
 TRAINER_TYPE = "{{ cookiecutter.trainer_type }}"
@@ -125,7 +131,7 @@ def has_simulator() -> bool:
 
 
 def catalogue(config: Path) -> tuple[dict[str, BenchmarkTask], str | None]:
-    """Every task this package can run, and why 3DBall is missing (if it is)."""
+    """Every task this package can run, and why 3DBall or Gymnasium tasks are missing."""
     tasks: dict[str, BenchmarkTask] = {}
     missing = None
     if not has_simulator():
@@ -138,6 +144,9 @@ def catalogue(config: Path) -> tuple[dict[str, BenchmarkTask], str | None]:
     else:
         tasks["3DBall"] = ball_task(config, BallFactory())
     tasks.update(battery_tasks())
+    gym_tasks, gym_missing = gymnasium_tasks()
+    tasks.update(gym_tasks)
+    missing = "\n".join(line for line in (missing, gym_missing) if line) or None
     return tasks, missing
 
 
@@ -522,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(
             f"error: unknown task(s) {', '.join(unknown)}; "
-            + (f"{missing} " if missing and "3DBall" in unknown else "")
+            + (f"{missing} " if missing else "")
             + f"known: {', '.join(tasks)}",
             file=sys.stderr,
         )
