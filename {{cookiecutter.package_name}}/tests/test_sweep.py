@@ -69,9 +69,12 @@ def test_every_corner_of_the_space_is_a_setting_the_class_accepts() -> None:
         seen += 1
     ends = [len(dimension.ends()) for dimension in SEARCH_SPACE.values()]
     assert seen == math.prod(ends) > 1
-    # Every task the sweep can tune on, 3DBall's config included where it is.
+    # Every task of the battery, and 3DBall's config where it is. A Gymnasium
+    # task keeps rl-baselines3-zoo's settings, which the space need not fit (a
+    # buffer of 8 steps, say): the command stops with the setting that does not.
     for task in all_tasks():
-        assert check_space(SEARCH_SPACE, task, TRAINER_TYPE) == seen
+        if task.zoo is None:
+            assert check_space(SEARCH_SPACE, task, TRAINER_TYPE) == seen
 
 
 # Each flavour's space, widened past one of its validators at a time.
