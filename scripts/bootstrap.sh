@@ -19,7 +19,7 @@ fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check)
 # The stack's pins for this Python hold numpy, protobuf and torch while the dev tools install.
 STACK="{{cookiecutter.package_name}}/requirements/mlagents-py$(.venv/bin/python -c 'import sys; print(*sys.version_info[:2], sep="")').txt"
-if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, onnxruntime, matplotlib, cruft, copier, psutil, mypy, pre_commit" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
+if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, onnxruntime, matplotlib, cruft, copier, psutil, mypy, pre_commit, mlflow, sqlalchemy, alembic" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
   # torch's CPU build comes from PyTorch's CPU index (TORCH_INDEX overrides it).
   # Where that index cannot be reached (a machine with its own package mirror),
   # install.py says so in one line and uses pip's configured indexes; the version

@@ -63,6 +63,7 @@ CORE_FILES = {
     "src/my_trainer/tasks/goal.py",
     "src/my_trainer/tasks/harness.py",
     "src/my_trainer/tasks/race.py",
+    "src/my_trainer/tracking.py",
     "src/my_trainer/trainer.py",
     "src/my_trainer/validation.py",
     "tests/__init__.py",
@@ -75,6 +76,7 @@ CORE_FILES = {
     "tests/test_device.py",
     "tests/test_maths.py",
     "tests/test_plugin.py",
+    "tests/test_tracking.py",
     "tests/test_update.py",
 }
 TOOLING_FILES = {
@@ -95,6 +97,7 @@ TOOLING_FILES = {
     "tests/simulator/test_player.py",
     "tests/simulator/test_player_messages.py",
     "tests/simulator/test_side_channels.py",
+    "tests/simulator/test_tracking_commands.py",
     "tests/simulator/test_train_command.py",
     "tests/simulator/test_training.py",
     "tests/simulator/test_trust.py",

@@ -26,13 +26,13 @@ from mlagents_envs.side_channel.stats_side_channel import StatsAggregationMethod
 from mlflow import MlflowClient
 from mlflow.entities import Run
 
-from track_probe import tracking
-from track_probe.tasks.base import SeveralBehaviors
-from track_probe.tasks.battery_config import BUILTIN_TWIN
-from track_probe.tasks.behaviors import battery_behavior
-from track_probe.tasks.goal import GoalTask
-from track_probe.tasks.harness import train
-from track_probe.tracking import SWITCH, MlflowWriter
+from {{ cookiecutter.package_name }} import tracking
+from {{ cookiecutter.package_name }}.tasks.base import SeveralBehaviors
+from {{ cookiecutter.package_name }}.tasks.battery_config import BUILTIN_TWIN
+from {{ cookiecutter.package_name }}.tasks.behaviors import battery_behavior
+from {{ cookiecutter.package_name }}.tasks.goal import GoalTask
+from {{ cookiecutter.package_name }}.tasks.harness import train
+from {{ cookiecutter.package_name }}.tracking import SWITCH, MlflowWriter
 
 from .conftest import TRAINER_TYPE, legacy_onnx_export
 
@@ -76,8 +76,10 @@ def options(run_id: str = "first", resume: bool = False, seed: int = 7) -> RunOp
 
 def test_ml_agents_finds_the_writer_through_its_entry_point() -> None:
     found = {e.name: e for e in entry_points(group="mlagents.stats_writer")}
-    assert found["track_probe"].value == "track_probe.tracking:stats_writers"
-    assert found["track_probe"].load() is tracking.stats_writers
+    ours = found["{{ cookiecutter.package_name }}"]
+    assert ours.value == "{{ cookiecutter.package_name }}.tracking:stats_writers"
+    assert ours.load() is tracking.stats_writers
+    assert "default" in found  # ML-Agents' own writers (TensorBoard, console)
 
 
 @pytest.mark.parametrize("switch", [None, "", "off"])
@@ -111,7 +113,8 @@ def test_without_mlflow_the_error_names_the_extra(
     monkeypatch.setitem(sys.modules, "mlflow", None)  # as if not installed
     with pytest.raises(tracking.TrackingError) as error:
         tracking.stats_writers(options())
-    assert str(error.value).endswith("pip install 'track-probe[tracking]'")
+    extra = "{{ cookiecutter.distribution_name }}[tracking]"
+    assert str(error.value).endswith(f"pip install '{extra}'")
     assert "\n" not in str(error.value)
 
 
@@ -161,7 +164,8 @@ def test_a_training_run_is_one_mlflow_run_with_its_settings_and_summaries(
         assert params[f"{behavior}.network_settings.hidden_units"] == "32"
         assert params[f"{behavior}.max_steps"] == "1500"
     assert params["mlagents_version"] == "1.1.0"
-    assert params["track_probe_version"] and params["torch_version"]
+    assert params["{{ cookiecutter.package_name }}_version"]
+    assert params["torch_version"]
 
     for behavior in ("Slide", "Step"):
         # Each summary ML-Agents wrote, at its step, with TensorBoard's value.
@@ -193,8 +197,7 @@ def test_the_run_ends_with_the_process(
     client: MlflowClient, request: Any, ending: str, status: str
 ) -> None:
     """As after ``mlagents-learn``: nothing closes the writer, the exit does."""
-    script = textwrap.dedent(
-        f"""
+    script = textwrap.dedent(f"""
         from mlagents.trainers.settings import RunOptions
         from mlagents.trainers.stats import StatsReporter
         from mlagents.plugins.stats_writer import register_stats_writer_plugins
@@ -205,8 +208,7 @@ def test_the_run_ends_with_the_process(
         reporter.add_stat("{REWARD}", 1.5)
         reporter.write_stats(100)
         {ending}
-        """
-    )
+        """)
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
     )
@@ -218,7 +220,8 @@ def test_the_run_ends_with_the_process(
 
 
 @pytest.mark.parametrize(
-    "ended_by, status", [(RuntimeError("boom"), "FAILED"), (KeyboardInterrupt(), "KILLED")]
+    "ended_by, status",
+    [(RuntimeError("boom"), "FAILED"), (KeyboardInterrupt(), "KILLED")],
 )
 def test_an_exception_that_ends_the_program_ends_the_run_as_it(
     client: MlflowClient,

@@ -8,9 +8,9 @@ default; the switch is an environment variable named after this package
 (``SWITCH``), so that two trainer packages installed side by side do not both
 log the same run::
 
-    MY_TRAINER_TRACKING=mlflow mlagents-learn config.yaml --run-id first
+    <PACKAGE>_TRACKING=mlflow mlagents-learn config.yaml --run-id first
 
-(with this package's name in capitals). MLflow is configured the usual way:
+where ``<PACKAGE>`` is this package's name in capitals. MLflow is configured the usual way:
 ``MLFLOW_TRACKING_URI`` (unset: MLflow's default, ``mlflow.db`` in the current
 folder), ``MLFLOW_EXPERIMENT_NAME`` or ``MLFLOW_EXPERIMENT_ID`` (unset: the
 experiment named ``DEFAULT_EXPERIMENT``).
@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # imported when tracking is on (MLflow is an optional extra)
     from mlflow import MlflowClient
     from mlflow.entities import Metric
 
-# "my_trainer" -> "MY_TRAINER_TRACKING"; its one value that switches tracking on.
+# The package name in capitals, then _TRACKING; "mlflow" switches tracking on.
 SWITCH = "{{ cookiecutter.package_name }}".upper() + "_TRACKING"
 MLFLOW = "mlflow"
 EXTRA = "{{ cookiecutter.distribution_name }}[tracking]"
