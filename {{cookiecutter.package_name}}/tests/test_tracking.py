@@ -270,6 +270,15 @@ def test_resume_continues_the_run_of_the_same_run_id(
     assert [(m.step, m.value) for m in history] == [(100, 1.0), (200, 2.0)]
 
 
+def test_resume_without_an_earlier_run_starts_one(
+    client: MlflowClient, request: Any
+) -> None:
+    for run_id in ("never", "it's"):  # a quote MLflow's search filter cannot take
+        MlflowWriter(options(run_id, resume=True)).close()
+    found = runs(client, request.node.name)
+    assert sorted(str(run.info.run_name) for run in found) == ["it's", "never"]
+
+
 def test_a_failing_tracking_server_does_not_stop_training(
     client: MlflowClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,10 +10,10 @@ log the same run::
 
     <PACKAGE>_TRACKING=mlflow mlagents-learn config.yaml --run-id first
 
-where ``<PACKAGE>`` is this package's name in capitals. MLflow is configured the usual way:
-``MLFLOW_TRACKING_URI`` (unset: MLflow's default, ``mlflow.db`` in the current
-folder), ``MLFLOW_EXPERIMENT_NAME`` or ``MLFLOW_EXPERIMENT_ID`` (unset: the
-experiment named ``DEFAULT_EXPERIMENT``).
+where ``<PACKAGE>`` is this package's name in capitals. MLflow is configured
+the usual way: ``MLFLOW_TRACKING_URI`` (unset: MLflow's default, ``mlflow.db``
+in the current folder), ``MLFLOW_EXPERIMENT_NAME`` or ``MLFLOW_EXPERIMENT_ID``
+(unset: the experiment named ``DEFAULT_EXPERIMENT``).
 
 One ML-Agents run is one MLflow run, named after its run id: its params are
 each behavior's settings (``<behavior>.hyperparameters.learning_rate``, ...,
@@ -263,18 +263,11 @@ class MlflowWriter(StatsWriter):
 
     def _start_run(self, run_name: str, resume: bool) -> str:
         experiment_id = self._experiment_id()
-        if resume:
-            found = self.client.search_runs(
-                [experiment_id],
-                filter_string=f"tags.`{RUN_ID_TAG}` = '{run_name}'",
-                order_by=["attributes.start_time DESC"],
-                max_results=1,
-            )
-            if found:
-                run_id: str = found[0].info.run_id
-                self.client.update_run(run_id, status="RUNNING")
-                logger.info(f"MLflow: continuing run {run_id} ({run_name})")
-                return run_id
+        found = self._run_to_resume(experiment_id, run_name) if resume else None
+        if found is not None:
+            self.client.update_run(found, status="RUNNING")
+            logger.info(f"MLflow: continuing run {found} ({run_name})")
+            return found
         run = self.client.create_run(
             experiment_id, run_name=run_name, tags={RUN_ID_TAG: run_name}
         )
@@ -283,6 +276,20 @@ class MlflowWriter(StatsWriter):
             f"{experiment_id}, at {self.client.tracking_uri}"
         )
         return str(run.info.run_id)
+
+    def _run_to_resume(self, experiment_id: str, run_name: str) -> str | None:
+        """The latest MLflow run of the ML-Agents run ``run_name``, if any."""
+        try:
+            found = self.client.search_runs(
+                [experiment_id],
+                filter_string=f"tags.`{RUN_ID_TAG}` = '{run_name}'",
+                order_by=["attributes.start_time DESC"],
+                max_results=1,
+            )
+        except Exception as error:  # a run id MLflow's filter cannot quote, say
+            logger.warning(f"MLflow: no run to continue found ({error}); a new one")
+            return None
+        return str(found[0].info.run_id) if found else None
 
     def _experiment_id(self) -> str:
         """``MLFLOW_EXPERIMENT_ID``, or the one ``MLFLOW_EXPERIMENT_NAME`` names."""
