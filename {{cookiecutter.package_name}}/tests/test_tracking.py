@@ -297,7 +297,7 @@ def test_stat_names_become_valid_metric_names() -> None:
     assert tracking.metric_name("Ball?team=0/Policy/Extrinsic Reward (mean)") == (
         "Ball_team_0/Policy/Extrinsic Reward _mean_"
     )
-    assert tracking.flatten({"a": {"b": 1, "c": None, "d": {}}, "e": [1]}) == {
+    assert tracking.flatten({"a": dict(b=1, c=None, d={}), "e": [1]}) == {
         "a.b": "1",
         "a.c": "None",
         "a.d": "{}",

@@ -134,7 +134,7 @@ def metric_name(name: str) -> str:
 
 
 def flatten(settings: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    """``{"a": {"b": 1}}`` -> ``{"a.b": "1"}``: nested settings as MLflow params."""
+    """Nested settings as MLflow params: ``a`` holding ``b: 1`` becomes ``a.b: "1"``."""
     flat: dict[str, str] = {}
     for key, value in settings.items():
         name = f"{prefix}{key}"
