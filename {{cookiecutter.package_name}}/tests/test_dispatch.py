@@ -74,7 +74,7 @@ def test_local_runs_at_once_come_back_as_they_finish_and_stop_with_the_caller(
     tmp_path: Path,
 ) -> None:
     runs = [
-        spec(tmp_path, "slow", 1, sleep_ms=120_000),
+        spec(tmp_path, "slow", 1, sleep_ms=900_000),
         spec(tmp_path, "ok", 2),
         spec(tmp_path, "fails", 3),
     ]
@@ -89,7 +89,9 @@ def test_local_runs_at_once_come_back_as_they_finish_and_stop_with_the_caller(
             break  # as the command does after a failed run: seed 1 stops
     assert seen == [(2, 0, 1, 1), (3, 1, 1, 0)]
     finished.close()
-    assert time.perf_counter() - started < 60
+    # Stopped, not waited for: well under its 900 s, even on a loaded machine
+    # (three fresh processes each import torch and ML-Agents first).
+    assert time.perf_counter() - started < 300
     assert (dispatch.running, dispatch.queued) == (0, 0)
     assert [p.name for p in tmp_path.glob("*.json")] == ["ok-2.json"]
 

@@ -404,13 +404,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="the step budget of every run (default: the task's, see --list)",
     )
     parser.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        metavar="PATH",
-        help="the 3DBall config (default: %(default)s)",
-    )
-    parser.add_argument(
         "--out",
         type=Path,
         default=Path("results") / "benchmark",
@@ -429,6 +422,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="where the learning curves go (default: <out>/learning-curves.png)",
+    )
+    add_run_options(parser)
+    return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of how runs train, which the sweep command shares."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        metavar="PATH",
+        help="the 3DBall config (default: %(default)s)",
     )
     parser.add_argument(
         "--progress-every",
@@ -453,7 +459,6 @@ def build_parser() -> argparse.ArgumentParser:
         "locally, the cluster's CPUs with --ray)",
     )
     parser.add_argument("--list", action="store_true", help="list the tasks and exit")
-    return parser
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:

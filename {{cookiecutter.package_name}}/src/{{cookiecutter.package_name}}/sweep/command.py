@@ -22,9 +22,8 @@ from mlagents.trainers.exception import TrainerConfigError
 
 from ..benchmark.catalogue import BenchmarkTask
 from ..benchmark.command import (
-    DEFAULT_CONFIG,
-    PROGRESS_EVERY_S,
     TRAINER_TYPE,
+    add_run_options,
     catalogue,
     train_run,
 )
@@ -94,13 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
         "the default SQLite database (default: %(default)s)",
     )
     parser.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        metavar="PATH",
-        help="the 3DBall config (default: %(default)s)",
-    )
-    parser.add_argument(
         "--heartbeat",
         type=int,
         default=DEFAULT_HEARTBEAT_S,
@@ -109,29 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "twice this (its worker was killed) is failed and run again "
         "(default: %(default)s)",
     )
-    parser.add_argument(
-        "--progress-every",
-        type=float,
-        default=PROGRESS_EVERY_S,
-        metavar="SECONDS",
-        help="how often a run prints its steps, speed and recent mean return "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--ray",
-        metavar="ADDRESS",
-        help="train each trial's seeds on a Ray cluster: auto (the one this "
-        "machine is in) or its head's HOST:PORT; records come back here; needs "
-        f"pip install '{DIST_NAME}[ray]' (default: none, local processes)",
-    )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="a trial's seeds trained at once (default: 1 locally, the "
-        "cluster's CPUs with --ray)",
-    )
-    parser.add_argument("--list", action="store_true", help="list the tasks and exit")
+    add_run_options(parser)  # --config, --progress-every, --ray, --jobs, --list
     return parser
 
 
