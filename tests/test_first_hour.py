@@ -21,6 +21,10 @@ EXTERNAL = {
     "https://docs.pypi.org/trusted-publishers/",
     "https://cruft.github.io/cruft/",
     "https://copier.readthedocs.io/",
+    "https://gymnasium.farama.org",
+    "https://github.com/DLR-RM/rl-baselines3-zoo",
+    "https://mlflow.org",
+    "https://docs.ray.io",
 }
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 TEMPLATE_URL = "https://github.com/example/trainer-template"
