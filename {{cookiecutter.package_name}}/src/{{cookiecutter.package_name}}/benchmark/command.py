@@ -7,7 +7,10 @@
 
 Both trainers get the same settings, environment and seeds (only
 ``trainer_type`` differs), with seeds interleaved: seed 1 of ours, seed 1 of
-the built-in, seed 2 of the built-in, seed 2 of ours, ... Each run stops once
+the built-in, seed 2 of the built-in, seed 2 of ours, ... A Gymnasium task
+also trains Stable-Baselines3's same algorithm with rl-baselines3-zoo's
+settings (``sb3``, with the yardsticks extra: ``yardstick.py``), interleaved
+with the two. Each run stops once
 its episodes reach the task's threshold (a moving average over consecutive
 episodes, read episode by episode) or at its step budget. Every finished run
 is one JSON file under ``--out``; a run whose file exists is not run again,
@@ -32,11 +35,11 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -59,6 +62,8 @@ from .catalogue import (
 )
 from .dispatch import INTERRUPTED, RunSpec, dispatcher
 from .report import write_report
+from .yardstick import MISSING as SB3_MISSING
+from .yardstick import SB3, sb3_available, sb3_version, train_sb3
 
 TRAINER_TYPE = "{{ cookiecutter.trainer_type }}"
 DIST_NAME = "{{ cookiecutter.distribution_name }}"
@@ -151,12 +156,12 @@ def catalogue(config: Path) -> tuple[dict[str, BenchmarkTask], str | None]:
 
 
 def source_digest(*folders: str) -> str:
-    """A digest of this package's Python source (only ``folders`` of it, if given)."""
+    """A digest of this package's Python source (only ``folders`` (or files) of it, if given)."""
     package = Path(__file__).resolve().parents[1]
     roots = [package / folder for folder in folders] or [package]
     digest = hashlib.sha256()
     for root in roots:
-        for path in sorted(root.rglob("*.py")):
+        for path in [root] if root.is_file() else sorted(root.rglob("*.py")):
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -167,10 +172,13 @@ def fingerprint(task: BenchmarkTask, trainer_type: str, budget: int) -> str:
 
     For this package's trainer that includes all of its source, so a changed
     loss is trained again; for the built-in, the environments' source and
-    ML-Agents' version.
+    ML-Agents' version; for SB3, its version, the zoo's entry and the runner.
     """
     if trainer_type == BUILTIN_TWIN:
         code = f"mlagents {MLAGENTS_VERSION}, {source_digest('tasks', 'simulator')}"
+    elif trainer_type == SB3:
+        runner = source_digest("tasks", "benchmark/yardstick.py")
+        code = f"stable-baselines3 {sb3_version()}, {task.zoo}, {runner}"
     else:
         code = source_digest()
     what = {
@@ -186,6 +194,19 @@ def fingerprint(task: BenchmarkTask, trainer_type: str, budget: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+class Counts(Protocol):
+    """What ``Progress`` reads of a run: ``EpisodeLog``, or SB3's ``yardstick.Episodes``."""
+
+    @property
+    def started(self) -> float | None: ...
+
+    @property
+    def total_steps(self) -> int: ...
+
+    @property
+    def returns(self) -> Mapping[str, list[float]]: ...
+
+
 class Progress:
     """Prints a run's step count, speed and recent return every ``every_s`` seconds."""
 
@@ -195,7 +216,7 @@ class Progress:
         self.every_s = every_s
         self.next_at = time.perf_counter() + every_s
 
-    def __call__(self, log: EpisodeLog) -> None:
+    def __call__(self, log: Counts) -> None:
         now = time.perf_counter()
         if now < self.next_at or log.started is None:
             return
@@ -340,13 +361,19 @@ def train_run(run: RunSpec, progress_every_s: float) -> dict[str, Any]:
         raise RuntimeError(f"{run.task} cannot run here: {missing}")
     # A sweep's trial replaces some hyperparameters; the fingerprint covers them.
     task = with_hyperparameters(tasks[run.task], run.hyperparameters)
+    folder = Path(run.path).with_suffix("")
+    if run.trainer_type == SB3:
+        progress = Progress(run.label, task.window, progress_every_s)
+        record = train_sb3(task, run.seed, run.budget, folder, progress)
+        record["fingerprint"] = fingerprint(task, SB3, run.budget)
+        return record
     with legacy_onnx_export():
         record = run_once(
             task,
             run.trainer_type,
             run.seed,
             run.budget,
-            Path(run.path).with_suffix(""),
+            folder,
             run.label,
             progress_every_s,
         )
@@ -488,9 +515,12 @@ def check_plotting() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     tasks, missing = catalogue(args.config)
+    sb3 = sb3_available()
     if args.list:
         if missing:
             print(missing)
+        if not sb3 and any(task.zoo for task in tasks.values()):
+            print(SB3_MISSING)
         for task in tasks.values():
             print(f"{task.name:20} {task.about} (budget {task.budget:,} steps)")
         return 0
@@ -515,22 +545,30 @@ def main(argv: list[str] | None = None) -> int:
     report = args.report or out / "report.md"
     plot = args.plot or out / "learning-curves.png"
     trainers = [TRAINER_TYPE, BUILTIN_TWIN]
+    yardstick = any(tasks[name].zoo for name in names)
+    if yardstick and not sb3:
+        print(SB3_MISSING, flush=True)
+    elif yardstick:
+        trainers.append(SB3)  # for the tasks with a zoo entry only
     plan = [
         (tasks[name], seed, trainer)
         for name in names
         for seed in range(1, args.seeds + 1)
         # Interleaved, and alternating who goes first, so that a machine getting
-        # busier or quieter over time does not favour either trainer.
+        # busier or quieter over time does not favour any trainer.
         for trainer in (trainers if seed % 2 else trainers[::-1])
+        if trainer != SB3 or tasks[name].zoo is not None
     ]
     print(
-        f"{DIST_NAME}-benchmark: {TRAINER_TYPE} vs {BUILTIN_TWIN} on "
+        f"{DIST_NAME}-benchmark: {' vs '.join(trainers)} on "
         f"{', '.join(names)}, seeds 1-{args.seeds}: {len(plan)} runs; results in {out}",
         flush=True,
     )
     with legacy_onnx_export() as onnx_note:  # only to know what the runs will do
         pass
     meta = {**versions(), "seeds": str(args.seeds), "onnx_note": onnx_note or ""}
+    if SB3 in trainers:
+        meta["stable_baselines3"] = sb3_version()
     done: dict[str, dict[str, Any]] = {}  # by path, reported in the plan's order
     todo: list[RunSpec] = []
     # The config's full path: a Ray worker's folder is not this one.

@@ -4,8 +4,11 @@ Per task and trainer: runs that reached the threshold, the median steps to it
 with the order-statistic interval, steps per second, wall time; then ours
 over the built-in with the rank test's verdict, every run, the curves, and a
 closing note that quotes the comparison and where the time went (ML-Agents'
-own timers). Change the wording or the columns here; the numbers come from
-``stats.py``.
+own timers). Gymnasium tasks get a section of their own with Stable-Baselines3
+beside the two (``yardstick.py``): steps to the threshold, final return and
+steps per second of the three, rl-baselines3-zoo's published score, and where
+the settings differ; the closing note tables the three. Change the wording or
+the columns here; the numbers come from ``stats.py``.
 """
 
 import math
@@ -26,8 +29,10 @@ from .stats import (
     median,
     median_interval,
 )
+from .yardstick import SB3, SB3_CLASSES, describe_reference, mapping_notes
 
 TOP_TIMERS = 8  # timers listed in the closing note
+COLORS = ["tab:blue", "tab:orange", "tab:green"]  # ours, the built-in, SB3
 
 
 def _percent(value: float, digits: int = 1) -> str:
@@ -175,6 +180,133 @@ def _timer_table(runs: list[dict[str, Any]], trainers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _final_return(run: dict[str, Any]) -> float:
+    """The mean return of the run's last ``window`` episodes (NaN without any)."""
+    returns = run["episode_returns"][-run["window"] :]
+    return float(np.mean(returns)) if returns else math.nan
+
+
+def _number(value: float, fmt: str = ",.0f") -> str:
+    return "n/a" if math.isnan(value) else format(value, fmt)
+
+
+def _side_by_side(
+    name: str,
+    runs: list[dict[str, Any]],
+    trainers: Sequence[str],
+    label: dict[str, str],
+) -> tuple[list[str], dict[str, tuple[float, float]]]:
+    """A row per trainer of ``runs`` (solved, medians of steps to the threshold,
+    final return and steps/s); and each trainer's (steps, steps/s) medians."""
+    rows, medians = [], {}
+    for trainer in trainers:
+        mine = [r for r in runs if r["trainer_type"] == trainer]
+        if not mine:
+            continue
+        steps = [_steps_to(r) for r in mine]
+        speed = median([r["steps_per_second"] or 0.0 for r in mine])
+        solved = sum(1 for s in steps if not math.isinf(s))
+        final = median([_final_return(r) for r in mine])
+        medians[trainer] = (median(steps), speed)
+        rows.append(
+            f"| {name} | {label[trainer]} | {solved}/{len(mine)} "
+            f"| {_steps(median(steps))} | {_number(final, ',.1f')} | {speed:,.0f} |"
+        )
+    return rows, medians
+
+
+def yardstick_section(
+    by_task: dict[str, list[dict[str, Any]]],
+    tasks: dict[str, BenchmarkTask],
+    trainers: Sequence[str],
+) -> list[str]:
+    """The Gymnasium tasks: ours, the built-in and SB3 side by side, the published
+    reference and the settings' mapping. Empty without Gymnasium tasks."""
+    ours, theirs = trainers[:2]
+    names = [name for name in by_task if tasks[name].zoo is not None]
+    if not names:
+        return []
+    lines = [
+        "",
+        f"## Gymnasium tasks: {ours}, {theirs} and Stable-Baselines3",
+        "",
+        "Stable-Baselines3 (`sb3`) trains its same algorithm with rl-baselines3-zoo's "
+        "hyperparameters for the task, as the zoo passes them to SB3, on the same "
+        "copies, seeds and step budget, and stops at the same threshold; ours and "
+        "the built-in get those hyperparameters mapped onto ML-Agents' settings "
+        "(`tasks/gymnasium_zoo.py`). Medians over seeds; final return: the mean "
+        "of the last *window* episodes of a run (the stochastic policy while it "
+        "trains), to set beside the published score (a trained agent's "
+        "deterministic policy, after the zoo's whole budget).",
+    ]
+    for name in names:
+        task = tasks[name]
+        assert task.zoo is not None
+        algorithm, zoo = task.zoo
+        label = {ours: ours, theirs: theirs, SB3: f"sb3 ({SB3_CLASSES[algorithm]})"}
+        rows, medians = _side_by_side(name, by_task[name], trainers, label)
+        lines += [
+            "",
+            f"### {name}: goal {describe_goal(task)}",
+            "",
+            "| task | trainer | solved | steps to goal | final return | steps/s |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
+        ratios = []
+        for other in (theirs, SB3):
+            if ours in medians and other in medians:
+                (my_steps, my_speed), (steps, speed) = medians[ours], medians[other]
+                steps_ratio = _ratio(my_steps, steps)
+                ratios.append(
+                    f"{ours} / {label[other]}: "
+                    + (
+                        "no steps ratio (not both reached the goal)"
+                        if math.isnan(steps_ratio)
+                        else f"{steps_ratio:.2f} times the steps"
+                    )
+                    + f", {_number(_ratio(my_speed, speed), '.2f')} times the steps per second"
+                )
+        if SB3 not in medians:
+            ratios.append(
+                "no SB3 runs yet"
+                if SB3 in trainers
+                else "no SB3 runs: Stable-Baselines3 is not installed (the yardsticks extra)"
+            )
+        lines += ["; ".join(ratios) + ".", "", describe_reference(algorithm, name)]
+        lines += ["", "Where ours and the built-in cannot train as SB3 does:", ""]
+        lines += [f"- {note}" for note in mapping_notes(algorithm, zoo, name)]
+    return lines
+
+
+def three_trainer_table(
+    by_task: dict[str, list[dict[str, Any]]],
+    tasks: dict[str, BenchmarkTask],
+    trainers: Sequence[str],
+) -> list[str]:
+    """The closing note's table of the Gymnasium tasks: task x trainer."""
+    rows = []
+    for name, runs in by_task.items():
+        zoo = tasks[name].zoo
+        if zoo is None:
+            continue
+        algorithm = zoo[0]
+        label = {t: t for t in trainers} | {SB3: f"sb3 ({SB3_CLASSES[algorithm]})"}
+        rows += _side_by_side(name, runs, trainers, label)[0]
+    if not rows:
+        return []
+    return [
+        "**Gymnasium tasks, three trainers** (medians over seeds; steps to the "
+        "threshold, the final return and steps per second):",
+        "",
+        "| task | trainer | solved | steps to goal | final return | steps/s |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
 def write_report(
     results: list[dict[str, Any]],
     tasks: dict[str, BenchmarkTask],
@@ -183,8 +315,11 @@ def write_report(
     report: Path,
     plot: Path,
 ) -> None:
-    """Write the Markdown report and the learning curves."""
-    ours, theirs = trainers
+    """Write the Markdown report and the learning curves.
+
+    ``trainers``: ours, the built-in, and ``sb3`` where Gymnasium tasks train it.
+    """
+    ours, theirs = trainers[:2]
     by_task: dict[str, list[dict[str, Any]]] = {}
     for run in results:
         by_task.setdefault(run["task"], []).append(run)
@@ -213,6 +348,13 @@ def write_report(
         f"test (exact) finds p >= {ALPHA}; a run that never reached the threshold "
         "ranks after every run that did.",
     ]
+    if SB3 in trainers:
+        lines += [
+            "",
+            f"Gymnasium tasks also train Stable-Baselines3 {meta.get('stable_baselines3', '')} "
+            "(`sb3`), with rl-baselines3-zoo's settings: see their section. Its steps "
+            "are counted alike (every copy's, added up).",
+        ]
     if meta.get("onnx_note"):
         lines += ["", f"Built-ins run as they ship. {meta['onnx_note']}"]
     lines += [
@@ -263,6 +405,7 @@ def write_report(
                 f"**{f['speed_ratio']:.2f}** | "
                 f"{_verdict(f['speed_p'], my_speed, their_speed, False)} |"
             )
+    lines += yardstick_section(by_task, tasks, trainers)
     lines += [
         "",
         "## Every run",
@@ -282,10 +425,13 @@ def write_report(
             )
     relative = Path(os.path.relpath(plot.resolve(), report.resolve().parent)).as_posix()
     lines += ["", "## Learning curves", "", f"![learning curves]({relative})"]
-    if comparisons:
-        lines += ["", "## Closing note", ""]
+    three = three_trainer_table(by_task, tasks, trainers)
+    if comparisons or three:
+        lines += ["", "## Closing note", "", *three]
+        pair = trainers[:2]
         for name, figures in comparisons.items():
-            lines += closing_note(tasks[name], figures, by_task[name], trainers)
+            runs = [r for r in by_task[name] if r["trainer_type"] in pair]
+            lines += closing_note(tasks[name], figures, runs, pair)
             lines.append("")
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(lines).rstrip() + "\n")
@@ -327,7 +473,7 @@ def plot_curves(
     for ax, (name, runs) in zip(axes[0], by_task.items(), strict=False):
         top = max(max(r["steps"], *r["episode_end_steps"], 1) for r in runs)
         grid = np.linspace(0, top, 200)
-        for trainer, color in zip(trainers, ["tab:blue", "tab:orange"], strict=True):
+        for trainer, color in zip(trainers, COLORS, strict=False):
             curves = [_curve(r, grid) for r in runs if r["trainer_type"] == trainer]
             if not curves:
                 continue
