@@ -21,7 +21,7 @@ PIP=(.venv/bin/python -m pip --disable-pip-version-check)
 STACK="{{cookiecutter.package_name}}/requirements/mlagents-py$(.venv/bin/python -c 'import sys; print(*sys.version_info[:2], sep="")').txt"
 # What the template's tests import: the stack, the template tools, and what the generated
 # suites need beyond ML-Agents (their `test` extra, which is installed here, not per project).
-MODULES="mlagents.trainers, cookiecutter, pytest_cookies, xdist, onnxruntime, matplotlib, cruft, copier, psutil, mypy, pre_commit, gymnasium, optuna, psycopg, ray, mlflow, alembic"
+MODULES="mlagents.trainers, cookiecutter, pytest_cookies, xdist, onnxruntime, matplotlib, cruft, copier, psutil, mypy, pre_commit, gymnasium, optuna, psycopg, ray, mlflow, alembic, stable_baselines3"
 if ! { .venv/bin/python -c "import $MODULES" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
   # torch's CPU build comes from PyTorch's CPU index (TORCH_INDEX overrides it).
   # Where that index cannot be reached (a machine with its own package mirror),

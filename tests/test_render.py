@@ -51,6 +51,7 @@ CORE_FILES = {
     "src/my_trainer/benchmark/report.py",
     "src/my_trainer/benchmark/stats.py",
     "src/my_trainer/benchmark/update_speed.py",
+    "src/my_trainer/benchmark/yardstick.py",
     "src/my_trainer/known_warnings.py",
     "src/my_trainer/onnx_export.py",
     "src/my_trainer/optimizer.py",
@@ -95,6 +96,7 @@ CORE_FILES = {
     "tests/test_update.py",
     "tests/test_update_buffer.py",
     "tests/test_update_speed.py",
+    "tests/test_yardstick.py",
 }
 TOOLING_FILES = {
     "src/my_trainer/simulator/__init__.py",

@@ -47,25 +47,43 @@ def test_zoo_entries_become_sb3_arguments() -> None:
     # lin_0.001: the rate times the progress remaining, 0 at the budget.
     assert cartpole.arguments["learning_rate"] == LinearSchedule(0.001)
     assert cartpole.arguments["clip_range"](0.5) == pytest.approx(0.1)
-    assert "n_envs" not in cartpole.arguments and "n_timesteps" not in cartpole.arguments
+    assert (
+        "n_envs" not in cartpole.arguments and "n_timesteps" not in cartpole.arguments
+    )
     # normalize: VecNormalize with the entry's gamma, as the zoo does it.
     acrobot = sb3_settings("ppo", ZOO["ppo"]["Acrobot-v1"])
     assert acrobot.normalize == {"gamma": 0.99} and acrobot.copies == 16
     car = sb3_settings("sac", ZOO["sac"]["MountainCarContinuous-v0"])
     assert car.algorithm == "SAC" and car.normalize is None
-    assert car.arguments["policy_kwargs"] == {"log_std_init": -3.67, "net_arch": [64, 64]}
+    assert car.arguments["policy_kwargs"] == {
+        "log_std_init": -3.67,
+        "net_arch": [64, 64],
+    }
     assert car.arguments["train_freq"] == 32 and car.arguments["use_sde"] is True
-    assert sb3_settings("ppo", {"normalize": "dict(norm_obs=True, norm_reward=False)"}).normalize == {
+    assert sb3_settings(
+        "ppo", {"normalize": "dict(norm_obs=True, norm_reward=False)"}
+    ).normalize == {
         "norm_obs": True,
         "norm_reward": False,
     }
-    assert sb3_settings("sac", {"train_freq": [1, "episode"]}).arguments["train_freq"] == (1, "episode")
+    assert sb3_settings("sac", {"train_freq": [1, "episode"]}).arguments[
+        "train_freq"
+    ] == (1, "episode")
 
 
 def test_policy_kwargs_are_read_without_eval() -> None:
-    kwargs = python_value("dict(net_arch=dict(pi=[64], vf=[256, 256]), activation_fn=nn.ReLU)")
-    assert kwargs == {"net_arch": {"pi": [64], "vf": [256, 256]}, "activation_fn": torch.nn.ReLU}
-    for text in ("__import__('os').system('true')", "nn.functional", "dict(a=open('x'))"):
+    kwargs = python_value(
+        "dict(net_arch=dict(pi=[64], vf=[256, 256]), activation_fn=nn.ReLU)"
+    )
+    assert kwargs == {
+        "net_arch": {"pi": [64], "vf": [256, 256]},
+        "activation_fn": torch.nn.ReLU,
+    }
+    for text in (
+        "__import__('os').system('true')",
+        "nn.functional",
+        "dict(a=open('x'))",
+    ):
         with pytest.raises(ValueError, match="cannot read the zoo's"):
             python_value(text)
     with pytest.raises(ValueError, match="env_wrapper"):
@@ -99,7 +117,9 @@ class NoRuns:
     def __init__(self, *args: Any) -> None:
         self.running = self.queued = 0
 
-    def __call__(self, runs: list[Any], *args: Any) -> Generator[tuple[Any, int], None, None]:
+    def __call__(
+        self, runs: list[Any], *args: Any
+    ) -> Generator[tuple[Any, int], None, None]:
         NoRuns.planned = list(runs)
         return (done for done in ())
 
@@ -119,10 +139,18 @@ def test_sb3_joins_the_gymnasium_tasks_only(
     assert sorted(runs) == sorted(
         [(TASK, trainer) for trainer in (TRAINER_TYPE, BUILTIN_TWIN, SB3)] * 2
     )
-    assert f"{TRAINER_TYPE} vs {BUILTIN_TWIN} vs {SB3} on {TASK}" in capsys.readouterr().out
+    assert (
+        f"{TRAINER_TYPE} vs {BUILTIN_TWIN} vs {SB3} on {TASK}"
+        in capsys.readouterr().out
+    )
     NoRuns.planned = []
     monkeypatch.setattr(command, "dispatcher", NoRuns)
-    assert command.main(["--tasks", "goal-1d-discrete", "--seeds", "1", "--out", str(tmp_path)]) == 0
+    assert (
+        command.main(
+            ["--tasks", "goal-1d-discrete", "--seeds", "1", "--out", str(tmp_path)]
+        )
+        == 0
+    )
     assert [run.trainer_type for run in NoRuns.planned] == [TRAINER_TYPE, BUILTIN_TWIN]
 
 
@@ -142,7 +170,16 @@ def test_without_sb3_one_line_names_the_extra(
 @pytest.fixture(scope="module")
 def tiny_benchmark(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("yardstick")
-    args = ["--tasks", TASK, "--seeds", "1", "--max-steps", str(STEPS), "--out", str(out)]
+    args = [
+        "--tasks",
+        TASK,
+        "--seeds",
+        "1",
+        "--max-steps",
+        str(STEPS),
+        "--out",
+        str(out),
+    ]
     assert command.main(args) == 0
     return out
 
@@ -158,7 +195,9 @@ def test_tiny_benchmark_trains_sb3_beside_ours(tiny_benchmark: Path) -> None:
     copies = sb3_settings(ALGORITHM, ZOO[ALGORITHM][TASK]).copies
     returns, ends = sb3["episode_returns"], sb3["episode_end_steps"]
     assert len(returns) == len(ends) > 0 and ends == sorted(ends)
-    assert sb3["steps_to_threshold"] == steps_to(returns, ends, sb3["threshold"], sb3["window"])
+    assert sb3["steps_to_threshold"] == steps_to(
+        returns, ends, sb3["threshold"], sb3["window"]
+    )
     # Steps are every copy's, added up, as ML-Agents counts ours: the budget is
     # reached (SB3 ends on a whole rollout), and episodes end on whole steps of all copies.
     end = STEPS if sb3["steps_to_threshold"] is None else sb3["steps_to_threshold"]
@@ -179,12 +218,17 @@ def test_tiny_benchmark_report_has_the_yardstick(tiny_benchmark: Path) -> None:
     for trainer in (TRAINER_TYPE, BUILTIN_TWIN, label):
         assert f"| {TASK} | {trainer} | " in section
     assert f"{TRAINER_TYPE} / {label}:" in section
-    assert f"commit {REFERENCE_COMMIT[:7]}" in section and "Published reference:" in section
+    assert (
+        f"commit {REFERENCE_COMMIT[:7]}" in section
+        and "Published reference:" in section
+    )
     assert "Where ours and the built-in cannot train as SB3 does:" in section
     assert "- Networks:" in section
     closing = report.split("## Closing note")[1]
     assert "**Gymnasium tasks, three trainers**" in closing
-    assert re.search(rf"\| {re.escape(TASK)} \| {re.escape(label)} \| [01]/1 \| ", closing)
+    assert re.search(
+        rf"\| {re.escape(TASK)} \| {re.escape(label)} \| [01]/1 \| ", closing
+    )
 
 
 @pytest.mark.slow

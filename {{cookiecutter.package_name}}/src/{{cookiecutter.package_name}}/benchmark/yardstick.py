@@ -215,7 +215,10 @@ class Episodes:
             returns.append(float(episode["r"]))
             self.end_steps.append(steps)
             window = returns[-self.window :]
-            if len(window) == self.window and sum(window) / self.window > self.threshold:
+            if (
+                len(window) == self.window
+                and sum(window) / self.window > self.threshold
+            ):
                 self.reached = True
         self.finished = now
         if self.on_step is not None:
@@ -269,9 +272,7 @@ def train_sb3(
     if settings.normalize is not None:
         env = VecNormalize(env, **settings.normalize)
     algorithm = getattr(stable_baselines3, settings.algorithm)
-    model = algorithm(
-        settings.policy, env, seed=seed, verbose=0, **settings.arguments
-    )
+    model = algorithm(settings.policy, env, seed=seed, verbose=0, **settings.arguments)
     episodes = Episodes(task.behavior, task.threshold, task.window, on_step)
     model.learn(total_timesteps=budget, callback=_callback(episodes))
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -293,9 +294,7 @@ def train_sb3(
             returns, episodes.end_steps, task.threshold, task.window
         ),
         "steps": int(model.num_timesteps),
-        "steps_per_second": (
-            episodes.total_steps / training_s if training_s else None
-        ),
+        "steps_per_second": (episodes.total_steps / training_s if training_s else None),
         "training_seconds": training_s,
         "wall_seconds": wall,
         "episode_returns": returns,
@@ -379,9 +378,7 @@ def mapping_notes(algorithm: str, zoo: Mapping[str, Any], env_id: str) -> list[s
             "(returns are recorded before it); ML-Agents normalizes observations only."
         )
     if sb3_only:
-        notes.append(
-            f"SB3 only (no ML-Agents setting): {', '.join(sb3_only)}."
-        )
+        notes.append(f"SB3 only (no ML-Agents setting): {', '.join(sb3_only)}.")
     return notes
 
 
@@ -411,7 +408,7 @@ REFERENCE_COMMIT = "0088472b8cb622732bdbc4aa3d0d0abde86c67ed"
 REFERENCE_SOURCE = (
     "rl-baselines3-zoo's benchmark.md (DLR-RM/rl-baselines3-zoo, commit "
     f"{REFERENCE_COMMIT[:7]}): the final mean return of one trained agent "
-    "(deterministic policy) after its n_timesteps; one run, \"not a quantitative "
+    '(deterministic policy) after its n_timesteps; one run, "not a quantitative '
     'benchmark"'
 )
 # (zoo algorithm, Gymnasium id) -> the zoo's published score.
