@@ -26,6 +26,8 @@ from {{ cookiecutter.package_name }}.benchmark.yardstick import (
     REFERENCE_COMMIT,
     SB3,
     LinearSchedule,
+    describe_reference,
+    mapping_notes,
     python_value,
     sb3_settings,
 )
@@ -90,6 +92,37 @@ def test_policy_kwargs_are_read_without_eval() -> None:
         sb3_settings("ppo", {"env_wrapper": "gymnasium.wrappers.TimeLimit"})
     with pytest.raises(ValueError, match="only lin_X"):
         sb3_settings("ppo", {"learning_rate": "exp_0.1"})
+
+
+def test_the_mapping_notes_and_references_fit_the_entry() -> None:
+    car = " ".join(
+        mapping_notes(
+            "ppo", ZOO["ppo"]["MountainCarContinuous-v0"], "MountainCarContinuous-v0"
+        )
+    )
+    for part in (
+        "VecNormalize",
+        "vf_coef=0.19",
+        "log_std_init=-3.29",
+        "Continuous actions",
+    ):
+        assert part in car
+    cartpole = " ".join(mapping_notes("ppo", ZOO["ppo"]["CartPole-v1"], "CartPole-v1"))
+    assert "Linear schedules" in cartpole
+    assert "VecNormalize" not in cartpole and "Continuous actions" not in cartpole
+    sac = " ".join(
+        mapping_notes(
+            "sac", ZOO["sac"]["MountainCarContinuous-v0"], "MountainCarContinuous-v0"
+        )
+    )
+    assert "32 updates every 32 steps" in sac and "ent_coef 0.1 is fixed" in sac
+    assert "learning_starts" not in sac  # 0: nothing to warm up
+    quoted = describe_reference("ppo", "CartPole-v1")
+    assert (
+        "500 ± 0 after 100,000 steps" in quoted
+        and f"commit {REFERENCE_COMMIT[:7]}" in quoted
+    )
+    assert "none" in describe_reference("sac", "InvertedPendulum-v5")
 
 
 @pytest.mark.parametrize(
@@ -222,7 +255,8 @@ def test_tiny_benchmark_report_has_the_yardstick(tiny_benchmark: Path) -> None:
         f"commit {REFERENCE_COMMIT[:7]}" in section
         and "Published reference:" in section
     )
-    assert "Where ours and the built-in cannot train as SB3 does:" in section
+    assert f"Budget here: {STEPS:,} steps" in section
+    assert "Settings, ours and the built-in against SB3:" in section
     assert "- Networks:" in section
     closing = report.split("## Closing note")[1]
     assert "**Gymnasium tasks, three trainers**" in closing

@@ -274,8 +274,17 @@ def yardstick_section(
                 if SB3 in trainers
                 else "no SB3 runs: Stable-Baselines3 is not installed (the yardsticks extra)"
             )
-        lines += ["; ".join(ratios) + ".", "", describe_reference(algorithm, name)]
-        lines += ["", "Where ours and the built-in cannot train as SB3 does:", ""]
+        budget = max(r["budget"] for r in by_task[name])
+        lines += [
+            "; ".join(ratios) + ".",
+            "",
+            describe_reference(algorithm, name),
+            f"Budget here: {budget:,} steps (the zoo's n_timesteps: "
+            f"{int(zoo.get('n_timesteps', 0)):,}).",
+            "",
+            "Settings, ours and the built-in against SB3:",
+            "",
+        ]
         lines += [f"- {note}" for note in mapping_notes(algorithm, zoo, name)]
     return lines
 

@@ -357,16 +357,19 @@ def mapping_notes(algorithm: str, zoo: Mapping[str, Any], env_id: str) -> list[s
                 "about 1e-10 (the same line)."
             )
     else:
-        notes.append(
-            f"learning_starts ({zoo.get('learning_starts', 100)}): SB3 fills them "
-            "with uniform random actions, ML-Agents (buffer_init_steps) with its "
-            "policy."
-        )
-        notes.append(
-            f"train_freq/gradient_steps ({zoo.get('train_freq', 1)}/"
-            f"{zoo.get('gradient_steps', 1)}): SB3 runs that many updates every "
-            "train_freq steps, ML-Agents spreads the same ratio (steps_per_update)."
-        )
+        starts = zoo.get("learning_starts", 100)
+        if starts:
+            notes.append(
+                f"learning_starts ({starts}): SB3 fills them with uniform random "
+                "actions, ML-Agents (buffer_init_steps) with its policy."
+            )
+        every, updates = zoo.get("train_freq", 1), zoo.get("gradient_steps", 1)
+        if (every, updates) != (1, 1):
+            notes.append(
+                f"train_freq/gradient_steps ({every}/{updates}): SB3 runs "
+                f"{updates} updates every {every} steps, ML-Agents spreads the "
+                "same ratio out (steps_per_update)."
+            )
         if not str(zoo.get("ent_coef", "auto")).startswith("auto"):
             notes.append(
                 f"ent_coef {zoo['ent_coef']} is fixed in SB3; ML-Agents starts there "
@@ -407,7 +410,7 @@ class Reference:
 REFERENCE_COMMIT = "0088472b8cb622732bdbc4aa3d0d0abde86c67ed"
 REFERENCE_SOURCE = (
     "rl-baselines3-zoo's benchmark.md (DLR-RM/rl-baselines3-zoo, commit "
-    f"{REFERENCE_COMMIT[:7]}): the final mean return of one trained agent "
+    f"{REFERENCE_COMMIT}): the final mean return of one trained agent "
     '(deterministic policy) after its n_timesteps; one run, "not a quantitative '
     'benchmark"'
 )
