@@ -19,7 +19,10 @@ fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check)
 # The stack's pins for this Python hold numpy, protobuf and torch while the dev tools install.
 STACK="{{cookiecutter.package_name}}/requirements/mlagents-py$(.venv/bin/python -c 'import sys; print(*sys.version_info[:2], sep="")').txt"
-if ! { .venv/bin/python -c "import mlagents.trainers, cookiecutter, pytest_cookies, xdist, onnxruntime, matplotlib, cruft, copier, psutil, mypy, pre_commit, optuna, psycopg" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
+# What the template's tests import: the stack, the template tools, and what the generated
+# suites need beyond ML-Agents (their `test` extra, which is installed here, not per project).
+MODULES="mlagents.trainers, cookiecutter, pytest_cookies, xdist, onnxruntime, matplotlib, cruft, copier, psutil, mypy, pre_commit, gymnasium, optuna, psycopg, ray, mlflow, alembic"
+if ! { .venv/bin/python -c "import $MODULES" 2>/dev/null && [ -x .venv/bin/actionlint ]; }; then
   # torch's CPU build comes from PyTorch's CPU index (TORCH_INDEX overrides it).
   # Where that index cannot be reached (a machine with its own package mirror),
   # install.py says so in one line and uses pip's configured indexes; the version

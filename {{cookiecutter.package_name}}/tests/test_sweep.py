@@ -28,7 +28,8 @@ import pytest
 from mlagents.trainers.exception import TrainerConfigError
 from optuna.trial import TrialState
 
-from {{ cookiecutter.package_name }}.benchmark.command import RunSpec, catalogue
+from {{ cookiecutter.package_name }}.benchmark.command import catalogue
+from {{ cookiecutter.package_name }}.benchmark.dispatch import RunSpec
 from {{ cookiecutter.package_name }}.search_space import (
     Choice,
     FloatRange,
@@ -68,9 +69,12 @@ def test_every_corner_of_the_space_is_a_setting_the_class_accepts() -> None:
         seen += 1
     ends = [len(dimension.ends()) for dimension in SEARCH_SPACE.values()]
     assert seen == math.prod(ends) > 1
-    # Every task the sweep can tune on, 3DBall's config included where it is.
+    # Every task of the battery, and 3DBall's config where it is. A Gymnasium
+    # task keeps rl-baselines3-zoo's settings, which the space need not fit (a
+    # buffer of 8 steps, say): the command stops with the setting that does not.
     for task in all_tasks():
-        assert check_space(SEARCH_SPACE, task, TRAINER_TYPE) == seen
+        if task.zoo is None:
+            assert check_space(SEARCH_SPACE, task, TRAINER_TYPE) == seen
 
 
 # Each flavour's space, widened past one of its validators at a time.
@@ -156,7 +160,7 @@ class FakeRuns:
         self.trial = -1
 
     def __call__(
-        self, runs: Iterable[RunSpec], progress_every_s: float
+        self, runs: Iterable[RunSpec], progress_every_s: float, dispatch: Any = None
     ) -> Generator[tuple[RunSpec, int], None, None]:
         self.trial += 1
         for run in runs:
@@ -238,6 +242,20 @@ def test_a_finished_study_runs_nothing_more(
     assert main([*arguments, "--trials", "2", "--max-steps", "2000"]) == 1
     error = capsys.readouterr().err
     assert "measures something else: budget 4000 (asked: 2000)" in error
+
+
+def test_an_unreachable_ray_cluster_is_one_line_before_the_study_opens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    arguments = ["--task", TASK, "--out", str(tmp_path), "--trials", "1"]
+    assert main([*arguments, "--ray", f"127.0.0.1:{port}"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: cannot reach the Ray cluster at 127.0.0.1:")
+    assert error.count("\n") == 1
+    assert not (tmp_path / "sweep.db").exists()
 
 
 # The real thing, tiny.

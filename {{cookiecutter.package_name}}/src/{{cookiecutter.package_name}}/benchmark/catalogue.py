@@ -1,4 +1,5 @@
-"""The tasks the benchmark can run: 3DBall (with the simulator tooling) and the battery's.
+"""The tasks the benchmark can run: 3DBall (with the simulator tooling), the battery's,
+and Gymnasium's (with the gymnasium extra).
 
 A ``BenchmarkTask`` is an environment, the behavior settings both trainers
 get (only ``trainer_type`` differs), a step budget, and what counts as
@@ -7,10 +8,15 @@ reaching the goal: ``window`` consecutive episodes averaging above
 tasks take this flavour's battery settings and budgets
 (``tasks/battery_config.py``), and so do the flavour's scenes in
 ``tasks/scenes.py`` (``BENCHMARKED``; the cooperative tasks, measured by the
-group's return). Add a task to ``battery_tasks`` to benchmark it.
+group's return). The Gymnasium tasks (``GYMNASIUM_TASKS``) take rl-baselines3-zoo's
+tuned hyperparameters through ``tasks/gymnasium_zoo.py`` (the mapping the
+example configs are written from), the zoo's number of copies, and a budget
+that fits a laptop; each task keeps its zoo entry (``BenchmarkTask.zoo``). Add a
+task to ``battery_tasks`` or ``GYMNASIUM_TASKS`` to benchmark it.
 """
 
 import copy
+import importlib.util
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +29,7 @@ from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents_envs.base_env import BaseEnv
 from mlagents_envs.side_channel.side_channel import SideChannel
 
+from ..tasks import gymnasium_zoo
 from ..tasks.battery_config import INTRINSIC
 from ..tasks.behaviors import battery_behavior
 from ..tasks.chain import ChainTask
@@ -66,6 +73,8 @@ class BenchmarkTask:
     make_env: Callable[[int], BaseEnv | EnvFactory]
     about: str
     reward_stat: str = AGENT_RETURN  # the summaries its learning curve plots
+    # A Gymnasium task's rl-baselines3-zoo entry: (SB3 algorithm, hyperparameters).
+    zoo: tuple[str, dict[str, Any]] | None = None
 
 
 class GoalFactory:
@@ -209,6 +218,100 @@ def ball_task(config: Path, factory: Callable[[int], EnvFactory]) -> BenchmarkTa
         make_env=factory,
         about=f"the bundled 3DBall simulator, settings from {config.name}",
     )
+
+
+@dataclass(frozen=True)
+class GymnasiumTask:
+    """A Gymnasium task of the benchmark, beside its zoo entry (``tasks/gymnasium_zoo.py``).
+
+    ``threshold`` is Gymnasium's ``reward_threshold`` (Pendulum-v1 has none:
+    -200 is a pendulum held up), reached as a mean of ``GYMNASIUM_WINDOW``
+    episodes (Gymnasium's is 100: fewer, so that a run that solves the task
+    stops within its budget). ``caps``: per zoo algorithm, the most steps a run
+    gets (the zoo's ``n_timesteps`` where that is less), so that a run takes
+    minutes on two cores; a task without a zoo entry for this flavour's
+    algorithm is left out. ``extra``: the optional dependency it needs.
+    """
+
+    threshold: float
+    caps: dict[str, int]
+    about: str
+    extra: str = "gymnasium"
+
+
+GYMNASIUM_WINDOW = 20
+GYMNASIUM_TASKS: dict[str, GymnasiumTask] = {
+    "CartPole-v1": GymnasiumTask(
+        475.0, {"ppo": 100_000}, "balance a pole, 2 discrete actions"
+    ),
+    "Acrobot-v1": GymnasiumTask(
+        -100.0, {"ppo": 100_000}, "swing a double pendulum up, 3 actions"
+    ),
+    "Pendulum-v1": GymnasiumTask(
+        -200.0,
+        {"ppo": 100_000, "sac": 20_000},
+        "swing up a pendulum, torque in [-2, 2]",
+    ),
+    "MountainCarContinuous-v0": GymnasiumTask(
+        90.0,
+        {"ppo": 20_000, "sac": 30_000},
+        "drive up a hill, sparse reward, force in [-1, 1]",
+    ),
+    "InvertedPendulum-v5": GymnasiumTask(
+        950.0,
+        {"ppo": 100_000, "sac": 30_000},
+        "MuJoCo: balance a pole on a cart, force in [-3, 3]",
+        extra="mujoco",
+    ),
+}
+EXTRA = "pip install '{{ cookiecutter.distribution_name }}[{extra}]'"
+
+
+class GymnasiumFactory:
+    """A picklable ``seed -> GymnasiumEnv`` of ``copies`` copies of ``env_id``."""
+
+    def __init__(self, env_id: str, copies: int) -> None:
+        self.env_id = env_id
+        self.copies = copies
+
+    def __call__(self, seed: int) -> BaseEnv:
+        from ..tasks.gymnasium_env import GymnasiumEnv
+
+        return GymnasiumEnv(self.env_id, num_areas=self.copies, seed=seed)
+
+
+def gymnasium_tasks() -> tuple[dict[str, BenchmarkTask], str | None]:
+    """The Gymnasium tasks this flavour can run, and which extra adds the others."""
+    algorithm = gymnasium_zoo.ALGORITHM
+    missing: dict[str, list[str]] = {}
+    tasks: dict[str, BenchmarkTask] = {}
+    for env_id, task in GYMNASIUM_TASKS.items():
+        if env_id not in gymnasium_zoo.ZOO[algorithm]:
+            continue
+        needs = {"gymnasium", task.extra}
+        if any(importlib.util.find_spec(name) is None for name in needs):
+            missing.setdefault(task.extra, []).append(env_id)
+            continue
+        settings = gymnasium_zoo.behavior_settings(env_id)
+        copies = gymnasium_zoo.copies(env_id)
+        tasks[env_id] = BenchmarkTask(
+            name=env_id,
+            behavior=env_id,
+            settings=settings,
+            budget=min(int(settings.pop("max_steps")), task.caps[algorithm]),
+            threshold=task.threshold,
+            window=GYMNASIUM_WINDOW,
+            in_process=True,
+            make_env=GymnasiumFactory(env_id, copies),
+            about=f"{task.about} (zoo {algorithm}, {copies} cop{'y' if copies == 1 else 'ies'})",
+            zoo=(algorithm, gymnasium_zoo.ZOO[algorithm][env_id]),
+        )
+    lines = [
+        f"{', '.join(names)} need{'s' if len(names) == 1 else ''} "
+        f"{EXTRA.format(extra=extra)}."
+        for extra, names in missing.items()
+    ]
+    return tasks, "\n".join(lines) or None
 
 
 def describe_goal(task: BenchmarkTask) -> str:

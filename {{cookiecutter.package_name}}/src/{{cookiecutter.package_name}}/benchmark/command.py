@@ -3,6 +3,7 @@
     {{ cookiecutter.distribution_name }}-benchmark                        # 3DBall, 5 seeds, to reward 90
     {{ cookiecutter.distribution_name }}-benchmark --tasks goal-2d-hybrid memory --seeds 3
     {{ cookiecutter.distribution_name }}-benchmark --list                 # the tasks it knows
+    {{ cookiecutter.distribution_name }}-benchmark --ray auto             # on a Ray cluster (dispatch.py)
 
 Both trainers get the same settings, environment and seeds (only
 ``trainer_type`` differs), with seeds interleaved: seed 1 of ours, seed 1 of
@@ -27,14 +28,12 @@ import functools
 import hashlib
 import inspect
 import json
-import multiprocessing
 import os
 import platform
-import signal
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,14 @@ from mlagents_envs.timers import get_timer_tree, reset_timers
 from .. import __version__ as PACKAGE_VERSION
 from ..tasks.battery_config import BUILTIN_TWIN
 from ..tasks.harness import EpisodeLog, steps_to, train
-from .catalogue import BenchmarkTask, EnvFactory, ball_task, battery_tasks
+from .catalogue import (
+    BenchmarkTask,
+    EnvFactory,
+    ball_task,
+    battery_tasks,
+    gymnasium_tasks,
+)
+from .dispatch import INTERRUPTED, RunSpec, dispatcher
 from .report import write_report
 
 TRAINER_TYPE = "{{ cookiecutter.trainer_type }}"
@@ -125,7 +131,7 @@ def has_simulator() -> bool:
 
 
 def catalogue(config: Path) -> tuple[dict[str, BenchmarkTask], str | None]:
-    """Every task this package can run, and why 3DBall is missing (if it is)."""
+    """Every task this package can run, and why 3DBall or Gymnasium tasks are missing."""
     tasks: dict[str, BenchmarkTask] = {}
     missing = None
     if not has_simulator():
@@ -138,6 +144,9 @@ def catalogue(config: Path) -> tuple[dict[str, BenchmarkTask], str | None]:
     else:
         tasks["3DBall"] = ball_task(config, BallFactory())
     tasks.update(battery_tasks())
+    gym_tasks, gym_missing = gymnasium_tasks()
+    tasks.update(gym_tasks)
+    missing = "\n".join(line for line in (missing, gym_missing) if line) or None
     return tasks, missing
 
 
@@ -303,25 +312,6 @@ def run_once(
     }
 
 
-INTERRUPTED = 130
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One run, as handed to the process that trains it."""
-
-    config: str
-    task: str
-    trainer_type: str
-    seed: int
-    budget: int
-    path: str  # where the record goes; the run's ML-Agents output beside it
-    fingerprint: str
-    label: str
-    # Values replacing the task's hyperparameters (a sweep's trial); none here.
-    hyperparameters: dict[str, Any] = field(default_factory=dict)
-
-
 def with_hyperparameters(
     task: BenchmarkTask, hyperparameters: dict[str, Any]
 ) -> BenchmarkTask:
@@ -336,59 +326,32 @@ def with_hyperparameters(
     return replace(task, settings=settings)
 
 
-def train_and_record(run: RunSpec, progress_every_s: float) -> None:
-    """In a fresh process: train one run and write its record, only if it finished.
+def train_run(run: RunSpec, progress_every_s: float) -> dict[str, Any]:
+    """In a fresh process (local or a Ray worker): train one run; its record.
 
-    Ctrl-C reaches this process too: ML-Agents then stops and saves as usual,
-    and no record is written, so a resumed benchmark runs it again.
+    The record's fingerprint is the one of the code and settings it trained
+    with here, so a run trained with other code than the command's (a changed
+    source, another copy on a cluster's node) is trained again next time.
     """
-    interrupted = False
-
-    def on_interrupt(signum: int, frame: Any) -> None:
-        nonlocal interrupted
-        interrupted = True
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, on_interrupt)
     register_trainer_plugins()
     logging_util.set_log_level(logging_util.WARNING)
-    tasks, _ = catalogue(Path(run.config))
-    path = Path(run.path)
+    tasks, missing = catalogue(Path(run.config))
+    if run.task not in tasks:  # on a cluster's node without the tooling or config
+        raise RuntimeError(f"{run.task} cannot run here: {missing}")
+    # A sweep's trial replaces some hyperparameters; the fingerprint covers them.
+    task = with_hyperparameters(tasks[run.task], run.hyperparameters)
     with legacy_onnx_export():
         record = run_once(
-            with_hyperparameters(tasks[run.task], run.hyperparameters),
+            task,
             run.trainer_type,
             run.seed,
             run.budget,
-            path.with_suffix(""),
+            Path(run.path).with_suffix(""),
             run.label,
             progress_every_s,
         )
-    if interrupted:
-        sys.exit(INTERRUPTED)
-    record["fingerprint"] = run.fingerprint
-    partial = path.with_suffix(".json.partial")
-    partial.write_text(json.dumps(record) + "\n")
-    partial.replace(path)
-
-
-def run_in_a_fresh_process(run: RunSpec, progress_every_s: float) -> int:
-    """Train ``run`` in its own process (the same start for every run); its exit code.
-
-    Every run starts alike: torch, ML-Agents' global state (stats writers,
-    timers, training status) and the random generators are fresh.
-    """
-    Path(run.path).parent.mkdir(parents=True, exist_ok=True)
-    process = multiprocessing.get_context("spawn").Process(
-        target=train_and_record, args=(run, progress_every_s)
-    )
-    process.start()
-    try:
-        process.join()
-    except KeyboardInterrupt:
-        process.join()  # it saves, then exits
-        return INTERRUPTED
-    return int(process.exitcode or 0)
+    record["fingerprint"] = fingerprint(task, run.trainer_type, run.budget)
+    return record
 
 
 def versions() -> dict[str, str]:
@@ -441,13 +404,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="the step budget of every run (default: the task's, see --list)",
     )
     parser.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        metavar="PATH",
-        help="the 3DBall config (default: %(default)s)",
-    )
-    parser.add_argument(
         "--out",
         type=Path,
         default=Path("results") / "benchmark",
@@ -467,6 +423,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="where the learning curves go (default: <out>/learning-curves.png)",
     )
+    add_run_options(parser)
+    return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of how runs train, which the sweep command shares."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        metavar="PATH",
+        help="the 3DBall config (default: %(default)s)",
+    )
     parser.add_argument(
         "--progress-every",
         type=float,
@@ -475,8 +444,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="how often a run prints its steps, speed and recent mean return "
         "(default: %(default)s)",
     )
+    parser.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="train the runs on a Ray cluster: auto (the one this machine is in) "
+        "or its head's HOST:PORT; records and run folders come back here; needs "
+        f"pip install '{DIST_NAME}[ray]' (default: none, local processes)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="runs at once; they share the machine, which slows each (default: 1 "
+        "locally, the cluster's CPUs with --ray)",
+    )
     parser.add_argument("--list", action="store_true", help="list the tasks and exit")
-    return parser
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -486,6 +468,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         parser.error("--seeds must be at least 1")
     if args.max_steps is not None and args.max_steps <= 0:
         parser.error("--max-steps must be a positive number of steps")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     return args
 
 
@@ -522,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(
             f"error: unknown task(s) {', '.join(unknown)}; "
-            + (f"{missing} " if missing and "3DBall" in unknown else "")
+            + (f"{missing} " if missing else "")
             + f"known: {', '.join(tasks)}",
             file=sys.stderr,
         )
@@ -547,7 +531,10 @@ def main(argv: list[str] | None = None) -> int:
     with legacy_onnx_export() as onnx_note:  # only to know what the runs will do
         pass
     meta = {**versions(), "seeds": str(args.seeds), "onnx_note": onnx_note or ""}
-    results: list[dict[str, Any]] = []
+    done: dict[str, dict[str, Any]] = {}  # by path, reported in the plan's order
+    todo: list[RunSpec] = []
+    # The config's full path: a Ray worker's folder is not this one.
+    config = str(args.config.resolve())
     for number, (task, seed, trainer) in enumerate(plan, 1):
         budget = args.max_steps or task.budget
         label = f"[{number}/{len(plan)}] {task.name}, {trainer}, seed {seed}"
@@ -557,43 +544,80 @@ def main(argv: list[str] | None = None) -> int:
             stored = load_record(path)
             if stored.get("fingerprint") == key:
                 print(f"{label}: done before, kept ({path})", flush=True)
-                results.append(stored)
+                done[str(path)] = stored
                 continue
             print(f"{label}: its settings or code changed since {path}; running again")
+        todo.append(
+            RunSpec(config, task.name, trainer, seed, budget, str(path), key, label)
+        )
+    order = [
+        str(out / "runs" / task.name / f"{trainer}-seed{seed}.json")
+        for task, seed, trainer in plan
+    ]
+
+    def results() -> list[dict[str, Any]]:
+        return [done[path] for path in order if path in done]
+
+    def started(run: RunSpec) -> None:
+        task = tasks[run.task]
         print(
-            f"{label}: training (budget {budget:,} steps, stops at a mean "
+            f"{run.label}: training (budget {run.budget:,} steps, stops at a mean "
             f"above {task.threshold:g} over {task.window} episodes)",
             flush=True,
         )
-        run = RunSpec(
-            str(args.config), task.name, trainer, seed, budget, str(path), key, label
-        )
-        exit_code = run_in_a_fresh_process(run, args.progress_every)
-        if exit_code != 0:
+
+    try:  # nothing to train: no need of the cluster
+        runs = dispatcher(train_run, args.ray if todo else None, args.jobs)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finished = runs(todo, args.progress_every, started)
+    stopped, exit_code = "", 0
+    try:
+        for run, exit_code in finished:
+            if exit_code != 0:
+                what = "interrupted" if exit_code == INTERRUPTED else "failed"
+                stopped = f"{run.label}: {what} (exit code {exit_code})"
+                break
+            record = load_record(Path(run.path))
+            reached = record["steps_to_threshold"]
+            threshold = tasks[run.task].threshold
+            busy = runs.running + runs.queued
+            busy_text = (
+                f" ({runs.running} running, {runs.queued} queued)" if busy else ""
+            )
             print(
-                f"{label}: {'interrupted' if exit_code == INTERRUPTED else 'failed'}"
-                f" (exit code {exit_code}). Finished runs are kept in {out}: the "
-                "same command resumes from here.",
-                file=sys.stderr,
+                f"{run.label}: "
+                + (
+                    f"reached {threshold:g} at {reached:,} steps"
+                    if reached is not None
+                    else f"did not reach {threshold:g} in {run.budget:,} steps"
+                )
+                + f", {record['steps_per_second'] or 0:,.0f} steps/s, "
+                f"{record['wall_seconds']:.0f} s{busy_text}",
+                flush=True,
             )
-            write_report(results, tasks, trainers, meta, report, plot)
-            return exit_code
-        record = load_record(path)
-        reached = record["steps_to_threshold"]
+            if record.get("fingerprint") != run.fingerprint:
+                print(
+                    f"{run.label}: trained with other code or settings than this "
+                    "command's (changed meanwhile, or another copy on a cluster node); "
+                    "the next call trains it again"
+                )
+            done[run.path] = record
+            write_report(results(), tasks, trainers, meta, report, plot)
+    except KeyboardInterrupt:  # while this process wrote a report between runs
+        stopped, exit_code = "interrupted", INTERRUPTED
+    finally:
+        finished.close()  # runs still in progress stop
+    if stopped:
         print(
-            f"{label}: "
-            + (
-                f"reached {task.threshold:g} at {reached:,} steps"
-                if reached is not None
-                else f"did not reach {task.threshold:g} in {budget:,} steps"
-            )
-            + f", {record['steps_per_second'] or 0:,.0f} steps/s, "
-            f"{record['wall_seconds']:.0f} s",
-            flush=True,
+            f"{stopped}. Finished runs are kept in {out}: the same command resumes "
+            "from here.",
+            file=sys.stderr,
         )
-        results.append(record)
-        write_report(results, tasks, trainers, meta, report, plot)
-    write_report(results, tasks, trainers, meta, report, plot)
+        write_report(results(), tasks, trainers, meta, report, plot)
+        return exit_code
+    write_report(results(), tasks, trainers, meta, report, plot)
     print(f"Report: {report}\nLearning curves: {plot}")
     return 0
 

@@ -179,11 +179,10 @@ def build_ours(case: Case, kind: str, artifact_path: Path) -> RLTrainer:
         "trainer_type": TRAINER_NAME,
         "hyperparameters": case.hyperparameters,
         "network_settings": {"hidden_units": case.hidden_units, "num_layers": 2},
-        "reward_signals": {"extrinsic": {"gamma": GAMMA[kind], "strength": 1.0}},
+        "reward_signals": dict(extrinsic=dict(gamma=GAMMA[kind], strength=1.0)),
     }
-    settings = RunOptions.from_dict({"behaviors": {"Probe": behavior}}).behaviors[
-        "Probe"
-    ]
+    options = RunOptions.from_dict(dict(behaviors=dict(Probe=behavior)))
+    settings = options.behaviors["Probe"]
     trainer_cls = get_type_and_setting()[0][TRAINER_NAME]
     trainer: RLTrainer = trainer_cls(
         "Probe", 1, settings, True, False, 0, str(artifact_path)

@@ -22,12 +22,12 @@ from mlagents.trainers.exception import TrainerConfigError
 
 from ..benchmark.catalogue import BenchmarkTask
 from ..benchmark.command import (
-    DEFAULT_CONFIG,
-    INTERRUPTED,
-    PROGRESS_EVERY_S,
     TRAINER_TYPE,
+    add_run_options,
     catalogue,
+    train_run,
 )
+from ..benchmark.dispatch import INTERRUPTED, dispatcher
 from ..search_space import describe
 from ..settings import SEARCH_SPACE
 from .space import check_space
@@ -93,13 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
         "the default SQLite database (default: %(default)s)",
     )
     parser.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        metavar="PATH",
-        help="the 3DBall config (default: %(default)s)",
-    )
-    parser.add_argument(
         "--heartbeat",
         type=int,
         default=DEFAULT_HEARTBEAT_S,
@@ -108,15 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "twice this (its worker was killed) is failed and run again "
         "(default: %(default)s)",
     )
-    parser.add_argument(
-        "--progress-every",
-        type=float,
-        default=PROGRESS_EVERY_S,
-        metavar="SECONDS",
-        help="how often a run prints its steps, speed and recent mean return "
-        "(default: %(default)s)",
-    )
-    parser.add_argument("--list", action="store_true", help="list the tasks and exit")
+    add_run_options(parser)  # --config, --progress-every, --ray, --jobs, --list
     return parser
 
 
@@ -128,6 +113,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
             parser.error(f"--{option} must be at least 1")
     if args.max_steps is not None and args.max_steps <= 0:
         parser.error("--max-steps must be a positive number of steps")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     return args
 
 
@@ -230,6 +217,11 @@ def sweep(args: argparse.Namespace, task: BenchmarkTask) -> int:
         "window": task.window,
         "space": describe(SEARCH_SPACE),
     }
+    try:  # Ray's cluster is reached once, before the study opens
+        dispatch = dispatcher(train_run, args.ray, args.jobs)
+    except RuntimeError as error:  # Ray missing, or its cluster unreachable
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     url = args.storage or default_storage(args.out)
     # The command prints its own progress; Optuna's log would repeat it.
     optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -243,7 +235,7 @@ def sweep(args: argparse.Namespace, task: BenchmarkTask) -> int:
             f"trials have finished. Space ({corners} corners checked): "
             f"{describe(SEARCH_SPACE)}"
         )
-        objective = Objective(plan, say)
+        objective = Objective(plan, say, dispatch)
         while len(finished_trials(study)) < plan.trials:
             study.optimize(objective, n_trials=1)
     except SweepError as error:

@@ -36,13 +36,12 @@ import optuna
 
 from ..benchmark.catalogue import BenchmarkTask
 from ..benchmark.command import (
-    INTERRUPTED,
     TRAINER_TYPE,
-    RunSpec,
     fingerprint,
     load_record,
     with_hyperparameters,
 )
+from ..benchmark.dispatch import INTERRUPTED, Dispatcher, RunSpec
 from ..benchmark.stats import median
 from ..search_space import SearchSpace
 from .runs import run_seeds
@@ -98,9 +97,15 @@ class Plan:
 class Objective:
     """Optuna's objective: trains a trial's seeds and returns its median score."""
 
-    def __init__(self, plan: Plan, say: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        say: Callable[[str], None],
+        dispatch: Dispatcher[RunSpec] | None = None,
+    ) -> None:
         self.plan = plan
         self.say = say
+        self.dispatch = dispatch  # where runs train: local processes or Ray
 
     def __call__(self, trial: optuna.Trial) -> float:
         try:
@@ -151,7 +156,9 @@ class Objective:
             self.count(trial, run, scores, "kept from before")
             self.prune_if_hopeless(trial, scores)
         to_train = [run for run in runs if run not in done]
-        with contextlib.closing(run_seeds(to_train, plan.progress_every_s)) as finished:
+        with contextlib.closing(
+            run_seeds(to_train, plan.progress_every_s, self.dispatch)
+        ) as finished:
             for run, exit_code in finished:
                 if exit_code == INTERRUPTED:
                     raise KeyboardInterrupt

@@ -7,7 +7,9 @@ Everything but the environment is ``mlagents-learn``'s own: its option parsing
 ``--results-dir``, ...), ``TrainerController``, ``TrainerFactory`` and
 ``SubprocessEnvManager``, so the results folder has the same layout
 (checkpoints, TensorBoard summaries, ``.onnx``). ``--env`` names a bundled
-simulator instead of a Unity build. ``--max-steps N`` overrides the config's
+simulator instead of a Unity build, or ``gym:ID`` a Gymnasium environment
+(``tasks/gymnasium_env.py``: ``--num-areas`` copies, one agent each, behavior
+name ``ID``). ``--max-steps N`` overrides the config's
 ``max_steps``. ``--stop-at-reward R`` ends the run once the mean reward reaches
 R, the way reaching ``max_steps`` ends it: the trainers stop, and a checkpoint
 and the ``.onnx`` are saved. A simulator process that dies is restarted, or
@@ -44,7 +46,7 @@ from mlagents.trainers.learn import (
     write_timing_tree,
     write_training_status,
 )
-from mlagents.trainers.settings import RunOptions
+from mlagents.trainers.settings import RunOptions, TrainerSettings
 from mlagents.trainers.stats import StatsReporter, StatsSummary, StatsWriter
 from mlagents.trainers.subprocess_env_manager import SubprocessEnvManager
 from mlagents.trainers.trainer import TrainerFactory
@@ -63,6 +65,8 @@ from .mlagents_internals import DeadWorkerWatchdog, dead_workers, version_proble
 
 # A group's return when the trainer reports one (a cooperative trainer), else
 # each agent's: the reward the train command reports and stops at.
+# `--env gym:CartPole-v1` trains on a Gymnasium environment (the gymnasium extra).
+GYM_PREFIX = "gym:"
 REWARD_STATS = ("Environment/Group Cumulative Reward", "Environment/Cumulative Reward")
 COMMAND = "{{ cookiecutter.distribution_name }}-train"
 logger = logging_util.get_logger(__name__)
@@ -81,6 +85,15 @@ class SimulatorFactory:
         self.num_areas = num_areas
 
     def __call__(self, worker_id: int, side_channels: list[SideChannel]) -> BaseEnv:
+        if self.env_name.startswith(GYM_PREFIX):
+            from ..tasks.gymnasium_env import GymnasiumEnv
+
+            # Every copy of every worker gets a seed of its own.
+            return GymnasiumEnv(
+                self.env_name.removeprefix(GYM_PREFIX),
+                num_areas=self.num_areas,
+                seed=self.seed + worker_id * self.num_areas,
+            )
         # Like mlagents-learn, each worker gets seed + worker_id.
         return ENVIRONMENTS[self.env_name](
             seed=self.seed + worker_id,
@@ -275,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--env",
         default=next(iter(ENVIRONMENTS)),
         metavar="NAME",
-        help=f"the bundled simulator to train on: {', '.join(ENVIRONMENTS)} "
+        help=f"the bundled simulator to train on: {', '.join(ENVIRONMENTS)}; or "
+        f"{GYM_PREFIX}ID for the Gymnasium environment ID, e.g. {GYM_PREFIX}CartPole-v1, "
+        "one agent per copy (--num-areas copies, behavior name ID) "
         "(default: %(default)s)",
     )
     parser.add_argument(
@@ -297,6 +312,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def environment_problem(env: str) -> str | None:
+    """Why ``--env`` cannot be trained on (one line), or None."""
+    if env.startswith(GYM_PREFIX):
+        try:
+            from ..tasks.gymnasium_env import check_environment
+        except ModuleNotFoundError as error:
+            return str(error)
+        try:
+            check_environment(env.removeprefix(GYM_PREFIX))
+        except ValueError as error:
+            return str(error)
+        return None
+    if env not in ENVIRONMENTS:
+        return (
+            f"--env {env!r} is not a bundled simulator (choose from "
+            f"{', '.join(ENVIRONMENTS)}, or {GYM_PREFIX}ID for a Gymnasium "
+            "environment). To train with a Unity build, use mlagents-learn."
+        )
+    return None
+
+
 def mlagents_learn_help() -> str:
     """mlagents-learn's help, under its own name (from a copy of its parser)."""
     parser = copy.copy(mlagents_learn_parser)
@@ -316,12 +352,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--max-steps must be a positive number of steps")
     if own.stop_at_reward is not None and not math.isfinite(own.stop_at_reward):
         parser.error("--stop-at-reward must be a finite number")
-    if own.env not in ENVIRONMENTS:
-        print(
-            f"error: --env {own.env!r} is not a bundled simulator (choose from "
-            f"{', '.join(ENVIRONMENTS)}). To train with a Unity build, use mlagents-learn.",
-            file=sys.stderr,
-        )
+    problem = environment_problem(own.env)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     # Always name the simulator: mlagents-learn allows --num-envs > 1 only with --env.
     options = parse_command_line([*rest, "--env", own.env])
@@ -329,7 +362,13 @@ def main(argv: list[str] | None = None) -> int:
         # Only training ends at a target: an --inference run has none to end.
         parser.error("--stop-at-reward ends training, and --inference does not train")
     if own.max_steps is not None:
-        for settings in options.behaviors.values():
+        # default_settings too: it configures behaviors the YAML does not name
+        # (a Gymnasium environment's, say) when they first appear.
+        defaults = TrainerSettings.default_override
+        for settings in [
+            *options.behaviors.values(),
+            *([defaults] if defaults else []),
+        ]:
             settings.max_steps = own.max_steps
     logging_util.set_log_level(
         logging_util.DEBUG if options.debug else logging_util.INFO
