@@ -939,6 +939,7 @@ RESERVED = json.loads(r"""{% raw %}
   "BETA_FLOOR": "imported in optimizer.py from .settings",
   "BOOTSTRAP": "defined in test_maths.py",
   "BOX_OBS": "defined in test_gymnasium_env.py",
+  "BUFFER_SAMPLING": "defined in update_speed.py",
   "BUILD_DIR": "defined in build_mlagents.py",
   "BUILTIN_FAILS": "defined in battery_config.py",
   "BUILTIN_TWIN": "defined in battery_config.py",

@@ -1,10 +1,16 @@
-"""One ``update()`` on a synthetic minibatch trains the networks and reports the stats."""
+"""One ``update()`` on a synthetic minibatch trains the networks and reports the stats.
+
+The optimizer's ``masked_mean`` (every loss's mean over the unmasked steps) is
+ML-Agents' ``ModelUtils.masked_mean``, bit for bit.
+"""
 
 from pathlib import Path
 from typing import Any
 
+import pytest
 import torch
 from mlagents.trainers.settings import RunOptions
+from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents_envs.base_env import (
     ActionSpec,
     BehaviorSpec,
@@ -15,6 +21,7 @@ from mlagents_envs.base_env import (
 
 from {{ cookiecutter.package_name }}.optimizer import (
     {{ cookiecutter.trainer_class_name }}Optimizer,
+    masked_mean,
 )
 
 from .conftest import ALGORITHM
@@ -99,3 +106,20 @@ def test_update_changes_weights_and_returns_the_stats(
     changed = {name for name in before if not torch.equal(before[name], after[name])}
     assert any(name.startswith("actor.") for name in changed), "policy unchanged"
     assert any(not name.startswith("actor.") for name in changed), "critic unchanged"
+
+
+@pytest.mark.parametrize("shape", [(64,), (64, 3)], ids=["vector", "matrix"])
+@pytest.mark.parametrize("masked", ["some", "none", "all"])
+def test_masked_mean_is_mlagents_masked_mean(
+    shape: tuple[int, ...], masked: str
+) -> None:
+    generator = torch.Generator().manual_seed(0)
+    tensor = torch.randn(shape, generator=generator)
+    masks = {
+        "some": torch.rand(shape[0], generator=generator) < 0.7,
+        "none": torch.ones(shape[0], dtype=torch.bool),
+        "all": torch.zeros(shape[0], dtype=torch.bool),
+    }[masked]
+    assert torch.equal(
+        masked_mean(tensor, masks), ModelUtils.masked_mean(tensor, masks)
+    )

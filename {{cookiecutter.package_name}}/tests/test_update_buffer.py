@@ -3,7 +3,8 @@
 The trainer's update buffer takes rows faster than ``AgentBuffer``; from the
 same state of ``np.random`` it must return the same rows in the same order, in
 every field, with whole sequences for recurrent networks (and drop a shuffled
-buffer's last, partial sequence, as ``AgentBuffer.shuffle`` does).
+buffer's last, partial sequence, as ``AgentBuffer.shuffle`` does). Shuffled
+row numbers, taken from the unshuffled buffer, must give those rows too.
 """
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from mlagents.trainers.buffer import AgentBuffer, BufferKey
 from mlagents.trainers.trajectory import ObsUtil
 
-from {{ cookiecutter.package_name }}.update_buffer import UpdateBuffer
+from {{ cookiecutter.package_name }}.update_buffer import UpdateBuffer, shuffled_rows
 
 
 def filled(buffer: AgentBuffer, n: int) -> AgentBuffer:
@@ -58,8 +59,26 @@ def test_shuffle_reorders_like_agentbuffer(sequence_length: int) -> None:
     assert obs.tolist() == (-actions).tolist()
 
 
-def test_shuffle_rejects_fields_of_different_lengths() -> None:
+def test_shuffle_and_row_numbers_reject_fields_of_different_lengths() -> None:
     buffer = filled(UpdateBuffer(), 10)
     buffer[BufferKey.MASKS].append(1.0)
     with pytest.raises(Exception, match="same length"):
         buffer.shuffle(1)
+    with pytest.raises(Exception, match="same length"):
+        buffer.row_numbers()
+
+
+@pytest.mark.parametrize("sequence_length", [1, 4])
+def test_shuffled_row_numbers_take_the_rows_of_a_shuffled_buffer(
+    sequence_length: int,
+) -> None:
+    # Epoch after epoch: the trainer shuffles row numbers, ML-Agents the buffer.
+    ours, theirs = filled(UpdateBuffer(), 50), filled(AgentBuffer(), 50)
+    order = ours.row_numbers()
+    np.random.seed(7)
+    for _ in range(3):
+        order = shuffled_rows(order, sequence_length)
+    np.random.seed(7)
+    for _ in range(3):
+        theirs.shuffle(sequence_length)
+    assert rows(ours.take(order.tolist())) == rows(theirs)

@@ -24,16 +24,19 @@ def test_the_tool_times_a_few_updates_and_breaks_them_down(
     assert ours is not None and float(ours.group(1)) > 0
 
     phases = {name: (float(ms), float(calls)) for name, ms, calls in PHASE.findall(out)}
-    assembly = phases["minibatch assembly (AgentBuffer, reward signals)"]
+    assembly = phases["minibatch assembly (buffer rows, reward signals)"]
+    tensors = phases["tensor conversion (optimizer.batch_tensors)"]
     [update] = [v for name, v in phases.items() if "(optimizer.update)" in name]
     if kind == "off-policy":
         # One gradient step: a minibatch for the update and one for the reward
-        # signals' update, with the rewards evaluated on the first.
-        assert (assembly[1], update[1]) == (3, 1)
+        # signals' update, with the rewards evaluated on the first; the update
+        # converts its minibatch.
+        assert (assembly[1], tensors[1], update[1]) == (3, 1, 1)
     else:
-        # Each epoch shuffles the buffer of 256 and takes one minibatch of 256.
+        # The buffer of 256 is converted once; each epoch takes one minibatch
+        # of 256 from its tensors (the extrinsic reward trains on none).
         epochs = case.hyperparameters["num_epoch"]
-        assert (assembly[1], update[1]) == (2 * epochs, epochs)
+        assert (assembly[1], tensors[1], update[1]) == (epochs, 1, epochs)
     assert assembly[0] > 0 and update[0] > 0
 
 

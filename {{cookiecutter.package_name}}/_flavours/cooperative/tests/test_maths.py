@@ -35,6 +35,7 @@ from mlagents.trainers.trajectory import (
 from mlagents_envs.base_env import ActionTuple
 
 from {{ cookiecutter.package_name }}.optimizer import (
+    Minibatch,
     clipped_surrogate_loss,
     clipped_value_loss,
 )
@@ -240,17 +241,18 @@ def test_update_policy_normalizes_advantages_over_the_buffer(
     hyperparameters = {"batch_size": 4, "buffer_size": 8, "num_epoch": 2}
     trainer = make_trainer(tmp_path, hyperparameters=hyperparameters)
     advantages = np.array([3.0, -1.0, 0.5, 2.0, 0.0, -4.0, 1.0, 1.5])
-    for t, advantage in enumerate(advantages):
-        trainer.update_buffer[ObsUtil.get_name_at(0)].append(
-            np.full(4, t, dtype=np.float32)
-        )
-        trainer.update_buffer[BufferKey.ADVANTAGES].append(advantage)
+    for i in range(3):
+        trainer._process_trajectory(trajectory(True, False, agent_id=f"a{i}"))
+    trainer.update_buffer.truncate(8)
+    trainer.update_buffer[ObsUtil.get_name_at(0)].set(
+        [np.full(4, t, dtype=np.float32) for t in range(8)]
+    )
+    trainer.update_buffer[BufferKey.ADVANTAGES].set(list(advantages))
     seen: list[dict[float, float]] = []
 
-    def update(batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
-        obs = np.array(batch[ObsUtil.get_name_at(0)])[:, 0]
-        advantages = np.ravel(batch[BufferKey.ADVANTAGES])
-        seen.append(dict(zip(obs, advantages, strict=True)))
+    def update(batch: Minibatch, num_sequences: int) -> dict[str, float]:
+        obs = batch.obs[0][:, 0].tolist()
+        seen.append(dict(zip(obs, batch.advantages.tolist(), strict=True)))
         return {}
 
     monkeypatch.setattr(trainer.optimizer, "update", update)
@@ -263,6 +265,79 @@ def test_update_policy_normalizes_advantages_over_the_buffer(
         by_step = {t: a for minibatch in epoch for t, a in minibatch.items()}
         assert sorted(by_step) == list(range(8))
         np.testing.assert_allclose([by_step[t] for t in range(8)], expected, rtol=1e-5)
+
+
+def test_minibatches_hold_the_rows_of_mlagents_shuffled_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ML-Agents shuffles its buffer every epoch and slices minibatches in
+    # order; the trainer shuffles row numbers with the same np.random draws
+    # and takes those rows from its tensors: the same minibatches.
+    hyperparameters = {"batch_size": 4, "buffer_size": 12, "num_epoch": 3}
+    trainer = make_trainer(tmp_path, hyperparameters=hyperparameters)
+    for i in range(4):
+        trainer._process_trajectory(trajectory(True, False, agent_id=f"a{i}"))
+    trainer.update_buffer[ObsUtil.get_name_at(0)].set(
+        [np.full(4, t, dtype=np.float32) for t in range(12)]
+    )
+    theirs = AgentBuffer()
+    for key, field in trainer.update_buffer.items():
+        theirs[key].set(list(field))
+    seen: list[list[float]] = []
+
+    def update(batch: Minibatch, num_sequences: int) -> dict[str, float]:
+        seen.append(batch.obs[0][:, 0].tolist())
+        return {}
+
+    monkeypatch.setattr(trainer.optimizer, "update", update)
+    np.random.seed(11)
+    trainer._update_policy()
+
+    np.random.seed(11)
+    expected = []
+    for _ in range(3):
+        theirs.shuffle(sequence_length=1)
+        for start in range(0, 12, 4):
+            minibatch = theirs.make_mini_batch(start, start + 4)
+            expected.append(np.array(minibatch[ObsUtil.get_name_at(0)])[:, 0].tolist())
+    assert seen == expected
+
+
+def test_a_minibatch_of_the_buffers_tensors_is_that_minibatch_converted(
+    tmp_path: Path,
+) -> None:
+    # The trainer converts its buffer once and takes minibatches from the
+    # tensors: each must be what converting its rows alone gives, groupmates
+    # padded to the most of those rows (none here for steps without a group).
+    trainer = make_trainer(tmp_path)
+    for i in range(4):  # steps 0-2 and 6-8 in a group of two, 3-5 and 9-11 alone
+        trainer._process_trajectory(
+            trajectory(True, False, agent_id=f"a{i}", in_group=i % 2 == 0)
+        )
+    buffer, optimizer = trainer.update_buffer, trainer.optimizer
+    tensors = optimizer.batch_tensors(buffer)
+    for rows in ([3, 4, 5, 9], [0, 10, 11, 7]):
+        ours = optimizer.minibatch(tensors, torch.tensor(rows))
+        theirs = optimizer.batch_tensors(buffer.take(rows))
+        assert ours._fields == theirs._fields
+        for field, mine, converted in zip(ours._fields, ours, theirs, strict=True):
+            assert_same(mine, converted, field)
+
+
+def assert_same(ours: Any, theirs: Any, where: str) -> None:
+    """The same structure, and tensors equal bit for bit (NaN padding included)."""
+    if isinstance(ours, torch.Tensor):
+        torch.testing.assert_close(ours, theirs, rtol=0, atol=0, equal_nan=True)
+    elif isinstance(ours, dict):
+        assert ours.keys() == theirs.keys(), where
+        for key in ours:
+            assert_same(ours[key], theirs[key], f"{where}[{key}]")
+    elif isinstance(ours, list | tuple):
+        assert len(ours) == len(theirs), where
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            assert_same(a, b, f"{where}[{i}]")
+    else:
+        assert ours is theirs is None, where
 
 
 def test_the_group_return_is_reported_for_agents_in_a_group_only(

@@ -29,7 +29,7 @@ from mlagents.trainers.torch_entities.agent_action import AgentAction
 from mlagents.trainers.trajectory import AgentExperience, ObsUtil, Trajectory
 from mlagents_envs.base_env import ActionTuple
 
-from {{ cookiecutter.package_name }}.optimizer import clipped_surrogate_loss
+from {{ cookiecutter.package_name }}.optimizer import Minibatch, clipped_surrogate_loss
 from {{ cookiecutter.package_name }}.tasks.goal import GoalTask
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
@@ -192,17 +192,17 @@ def test_update_policy_normalizes_advantages_over_the_buffer(
     hyperparameters = {"batch_size": 4, "buffer_size": 8, "num_epoch": 2}
     trainer = make_trainer(tmp_path, hyperparameters=hyperparameters)
     advantages = np.array([3.0, -1.0, 0.5, 2.0, 0.0, -4.0, 1.0, 1.5])
-    for t, advantage in enumerate(advantages):
-        trainer.update_buffer[ObsUtil.get_name_at(0)].append(
-            np.full(2, t, dtype=np.float32)
-        )
-        trainer.update_buffer[BufferKey.ADVANTAGES].append(advantage)
+    for key, field in hand_batch(trainer, advantage=0.0, n=8).items():
+        trainer.update_buffer[key].set(list(field))
+    trainer.update_buffer[ObsUtil.get_name_at(0)].set(
+        [np.full(2, t, dtype=np.float32) for t in range(8)]
+    )
+    trainer.update_buffer[BufferKey.ADVANTAGES].set(list(advantages))
     seen: list[dict[float, float]] = []
 
-    def update(batch: AgentBuffer, num_sequences: int) -> dict[str, float]:
-        obs = np.array(batch[ObsUtil.get_name_at(0)])[:, 0]
-        advantages = np.ravel(batch[BufferKey.ADVANTAGES])
-        seen.append(dict(zip(obs, advantages, strict=True)))
+    def update(batch: Minibatch, num_sequences: int) -> dict[str, float]:
+        obs = batch.obs[0][:, 0].tolist()
+        seen.append(dict(zip(obs, batch.advantages.tolist(), strict=True)))
         return {}
 
     monkeypatch.setattr(trainer.optimizer, "update", update)
@@ -215,6 +215,42 @@ def test_update_policy_normalizes_advantages_over_the_buffer(
         by_step = {t: a for minibatch in epoch for t, a in minibatch.items()}
         assert sorted(by_step) == list(range(8))
         np.testing.assert_allclose([by_step[t] for t in range(8)], expected, rtol=1e-5)
+
+
+def test_minibatches_hold_the_rows_of_mlagents_shuffled_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ML-Agents shuffles its buffer every epoch and slices minibatches in
+    # order; the trainer shuffles row numbers with the same np.random draws
+    # and takes those rows from its tensors: the same minibatches.
+    hyperparameters = {"batch_size": 4, "buffer_size": 12, "num_epoch": 3}
+    trainer = make_trainer(tmp_path, hyperparameters=hyperparameters)
+    for key, field in hand_batch(trainer, advantage=0.0, n=12).items():
+        trainer.update_buffer[key].set(list(field))
+    trainer.update_buffer[ObsUtil.get_name_at(0)].set(
+        [np.full(2, t, dtype=np.float32) for t in range(12)]
+    )
+    theirs = AgentBuffer()
+    for key, field in trainer.update_buffer.items():
+        theirs[key].set(list(field))
+    seen: list[list[float]] = []
+
+    def update(batch: Minibatch, num_sequences: int) -> dict[str, float]:
+        seen.append(batch.obs[0][:, 0].tolist())
+        return {}
+
+    monkeypatch.setattr(trainer.optimizer, "update", update)
+    np.random.seed(11)
+    trainer._update_policy()
+
+    np.random.seed(11)
+    expected = []
+    for _ in range(3):
+        theirs.shuffle(sequence_length=1)
+        for start in range(0, 12, 4):
+            minibatch = theirs.make_mini_batch(start, start + 4)
+            expected.append(np.array(minibatch[ObsUtil.get_name_at(0)])[:, 0].tolist())
+    assert seen == expected
 
 
 def hand_batch(

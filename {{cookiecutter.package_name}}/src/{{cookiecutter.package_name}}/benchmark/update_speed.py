@@ -20,8 +20,9 @@ same load on a shared machine; the ratio ours / SB3 is the number to read.
 ML-Agents' networks are not SB3's (Swish instead of ReLU/Tanh, observation
 encoders, a conditional sigma), so the ratio holds more than the trainer's
 own code. The breakdown of ours comes from one more, instrumented repeat:
-minibatch assembly from ML-Agents' ``AgentBuffer``, tensor conversion in the
-optimizer, forward passes and losses, backward passes and optimizer steps.
+minibatch assembly (rows of the update buffer, or of its tensors, and the
+reward signals' minibatches), tensor conversion in the optimizer, forward
+passes and losses, backward passes and optimizer steps.
 
 Change the shapes in ``CASES``; add a phase to the breakdown in ``_instrumented``.
 """
@@ -38,6 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,8 @@ from ..trainer import TRAINER_NAME, get_type_and_setting
 
 DISTRIBUTION = "{{ cookiecutter.distribution_name }}"
 YARDSTICK_EXTRA = "yardsticks"  # the extra that installs Stable-Baselines3
+# The update buffer's methods that assemble minibatches (UpdateBuffer's and AgentBuffer's).
+BUFFER_SAMPLING = ("sample_mini_batch", "shuffle", "make_mini_batch", "take")
 
 
 @dataclass(frozen=True)
@@ -321,21 +325,28 @@ class Phase:
 
 @contextmanager
 def timed_calls(
-    obj: Any, name: str, totals: dict[str, Phase], phase: str
+    obj: Any, name: str, totals: dict[str, Phase], phase: str, running: list[float]
 ) -> Iterator[None]:
     """Add the time and count of every ``obj.name(...)`` call to ``totals[phase]``.
 
+    The time is the call's own: timed calls inside it count in their phases
+    only. ``running`` holds, for each timed call in progress, the time of the
+    timed calls nested in it; share one list between all ``timed_calls``.
     Shadows the method on this one instance and removes the shadow afterwards.
     """
     method = getattr(obj, name)
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
+        running.append(0.0)
         try:
             return method(*args, **kwargs)
         finally:
-            totals[phase].seconds += time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            totals[phase].seconds += elapsed - running.pop()
             totals[phase].calls += 1
+            if running:
+                running[-1] += elapsed
 
     setattr(obj, name, timed)
     try:
@@ -349,38 +360,38 @@ def _instrumented(
 ) -> dict[str, tuple[float, float]]:
     """(Milliseconds, calls) per update in each phase of ours, over ``n`` updates."""
     totals: dict[str, Phase] = defaultdict(Phase)
+    running: list[float] = []
     optimizer = trainer.optimizer
-    # The optimizer's own seams: batch_tensors converts, _step runs backward
-    # and the optimizer step. Without them, their time counts as forward.
-    seams = {"batch_tensors": "tensors", "_step": "backward"}
+    # The optimizer's own seams: batch_tensors converts, minibatch takes rows
+    # of converted tensors, _step runs backward and the optimizer step.
+    # Without them, their time counts in optimizer.update's.
+    seams = {"batch_tensors": "tensors", "minibatch": "sampling", "_step": "backward"}
     seams = {m: phase for m, phase in seams.items() if hasattr(optimizer, m)}
     with ExitStack() as stack:
-        stack.enter_context(timed_calls(optimizer, "update", totals, "update"))
+        timed = partial(timed_calls, totals=totals, running=running)
+        stack.enter_context(timed(optimizer, "update", phase="update"))
         for method, phase in seams.items():
-            stack.enter_context(timed_calls(optimizer, method, totals, phase))
+            stack.enter_context(timed(optimizer, method, phase=phase))
         for signal in optimizer.reward_signals.values():
-            stack.enter_context(timed_calls(signal, "evaluate", totals, "sampling"))
+            stack.enter_context(timed(signal, "evaluate", phase="sampling"))
         for _ in range(n):
             prepare_ours(trainer, kind, snapshot)
             with ExitStack() as sampling:
-                for method in ("sample_mini_batch", "shuffle", "make_mini_batch"):
+                for method in BUFFER_SAMPLING:
                     sampling.enter_context(
-                        timed_calls(trainer.update_buffer, method, totals, "sampling")
+                        timed(trainer.update_buffer, method, phase="sampling")
                     )
-                with timed_calls(trainer, "_update_policy", totals, "total"):
+                with timed(trainer, "_update_policy", phase="rest"):
                     trainer._update_policy()
-    update, tensors, backward = totals["update"], totals["tensors"], totals["backward"]
-    forward = Phase(update.seconds - tensors.seconds - backward.seconds, update.calls)
-    phases = {"minibatch assembly (AgentBuffer, reward signals)": totals["sampling"]}
+    phases = {"minibatch assembly (buffer rows, reward signals)": totals["sampling"]}
     if "batch_tensors" in seams:
-        phases["tensor conversion (optimizer.batch_tensors)"] = tensors
+        phases["tensor conversion (optimizer.batch_tensors)"] = totals["tensors"]
     if "_step" in seams:
-        phases["forward + losses (optimizer.update)"] = forward
-        phases["backward + optimizer steps (optimizer._step)"] = backward
+        phases["forward + losses (optimizer.update)"] = totals["update"]
+        phases["backward + optimizer steps (optimizer._step)"] = totals["backward"]
     else:
-        phases["forward, losses, backward, steps (optimizer.update)"] = forward
-    rest = totals["total"].seconds - sum(p.seconds for p in phases.values())
-    phases["rest of the trainer's _update_policy"] = Phase(rest, totals["total"].calls)
+        phases["forward, losses, backward, steps (optimizer.update)"] = totals["update"]
+    phases["rest of the trainer's _update_policy"] = totals["rest"]
     return {
         name: (1000 * phase.seconds / n, phase.calls / n)
         for name, phase in phases.items()

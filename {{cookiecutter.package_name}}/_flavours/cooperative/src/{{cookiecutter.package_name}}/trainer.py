@@ -14,6 +14,8 @@ Data flow, in the order ML-Agents calls it:
    step, rewards, lambda-returns and advantages, in ``update_buffer``.
 4. ``_update_policy`` runs when the buffer holds ``buffer_size`` steps: a few
    epochs of minibatch ``optimizer.update`` calls, then the buffer is cleared.
+   The buffer is converted to tensors once per update, and each minibatch
+   takes its rows from them.
 
 ``get_type_and_setting`` at the bottom is the entry point ML-Agents loads.
 Change the data pipeline here; change the loss in ``optimizer.py``, whose
@@ -24,12 +26,16 @@ from collections import defaultdict
 from typing import Any, cast
 
 import numpy as np
+from mlagents.torch_utils import torch
 from mlagents.trainers.behavior_id_utils import BehaviorIdentifiers
 from mlagents.trainers.buffer import BufferKey, RewardSignalUtil
 from mlagents.trainers.model_saver.model_saver import BaseModelSaver
 from mlagents.trainers.policy import Policy
 from mlagents.trainers.policy.torch_policy import TorchPolicy
 from mlagents.trainers.settings import TrainerSettings
+from mlagents.trainers.torch_entities.components.reward_providers import (
+    ExtrinsicRewardProvider,
+)
 from mlagents.trainers.torch_entities.networks import SimpleActor
 from mlagents.trainers.trainer.on_policy_trainer import OnPolicyTrainer
 from mlagents.trainers.trainer.trainer_utils import lambda_return
@@ -40,7 +46,7 @@ from mlagents_envs.side_channel.stats_side_channel import StatsAggregationMethod
 from .onnx_export import OnnxSafeModelSaver
 from .optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
 from .settings import {{ cookiecutter.trainer_class_name }}Settings
-from .update_buffer import UpdateBuffer
+from .update_buffer import UpdateBuffer, shuffled_rows
 
 TRAINER_NAME = "{{ cookiecutter.trainer_type }}"
 
@@ -216,16 +222,32 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
             (advantages - advantages.mean()) / (advantages.std() + 1e-10)
         )
 
+        # The buffer becomes tensors once. Each epoch shuffles row numbers with
+        # the np.random draws of AgentBuffer.shuffle, and each minibatch takes
+        # the rows that ML-Agents' shuffled buffer would hold at its place.
+        rows = self.update_buffer.row_numbers()
+        tensors = self.optimizer.batch_tensors(self.update_buffer)
+        # Extrinsic rewards learn nothing; curiosity, GAIL, RND train on each minibatch.
+        signals_learn = any(
+            not isinstance(signal, ExtrinsicRewardProvider)
+            for signal in self.optimizer.reward_signals.values()
+        )
         stats: dict[str, list[float]] = defaultdict(list)
         n_batches = self.update_buffer.num_experiences // batch_size
         for _ in range(self.hyperparameters.num_epoch):
-            self.update_buffer.shuffle(sequence_length=sequence_length)
+            rows = shuffled_rows(rows, sequence_length)
             for start in range(0, n_batches * batch_size, batch_size):
-                minibatch = self.update_buffer.make_mini_batch(
-                    start, start + batch_size
+                minibatch_rows = rows[start : start + batch_size]
+                minibatch = self.optimizer.minibatch(
+                    tensors, torch.from_numpy(minibatch_rows)
                 )
                 update_stats = self.optimizer.update(minibatch, n_sequences)
-                update_stats.update(self.optimizer.update_reward_signals(minibatch))
+                if signals_learn:
+                    update_stats.update(
+                        self.optimizer.update_reward_signals(
+                            self.update_buffer.take(minibatch_rows.tolist())
+                        )
+                    )
                 for stat_name, value in update_stats.items():
                     stats[stat_name].append(value)
         for stat_name, values in stats.items():
