@@ -1,67 +1,100 @@
 #!/usr/bin/env bash
 # Regenerate docs/benchmarks.md and its learning curves: render the template's
 # default project of each flavour, install it, and run its own `my-trainer-benchmark`
-# (3DBall to reward 90, 5 seeds, the generated trainer beside ML-Agents' built-in
-# twin; the cooperative flavour also on its group tasks). About 40 minutes on 2
-# quiet cores. Interrupted, it resumes: finished runs are kept under build/benchmarks/.
-# FLAVOURS="cooperative" reruns some flavours only; the other sections of
-# docs/benchmarks.md are kept as they are. Extra arguments go to the benchmark command.
+# (5 seeds, the generated trainer beside ML-Agents' built-in twin). Sections:
+#   on-policy, off-policy, cooperative   3DBall to reward 90 (the cooperative
+#                                        flavour also on its group tasks);
+#   gymnasium-on-policy,                 the Gymnasium yardsticks (CartPole, Acrobot,
+#   gymnasium-off-policy                 Pendulum, MountainCarContinuous, MuJoCo's
+#                                        InvertedPendulum), with Stable-Baselines3 as a
+#                                        third trainer and rl-baselines3-zoo's scores.
+# The 3DBall sections take about 40 minutes on 2 quiet cores; the Gymnasium ones
+# hours. Interrupted, it resumes: finished runs are kept under build/benchmarks/.
+# SECTIONS="cooperative gymnasium-on-policy" reruns some sections only; the other
+# sections of docs/benchmarks.md are kept as they are. Extra arguments go to the
+# benchmark command (--jobs 2, for instance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 ROOT="$(pwd)"
 WORK=build/benchmarks
-ALL_FLAVOURS="on-policy off-policy cooperative"
-FLAVOURS=${FLAVOURS:-$ALL_FLAVOURS}
+ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy"
+SECTIONS=${SECTIONS:-$ALL_SECTIONS}
 mkdir -p "$WORK" docs
 
-for flavour in $FLAVOURS; do
-    case " $ALL_FLAVOURS " in
-        *" $flavour "*) ;;
-        *) echo "ERROR: unknown flavour '$flavour' (choose from: $ALL_FLAVOURS)" >&2; exit 2 ;;
+for section in $SECTIONS; do
+    case " $ALL_SECTIONS " in
+        *" $section "*) ;;
+        *) echo "ERROR: unknown section '$section' (choose from: $ALL_SECTIONS)" >&2; exit 2 ;;
     esac
 done
 
-for flavour in $FLAVOURS; do
-    project="$WORK/$flavour/my_trainer"
+# A section's flavour, its tasks, and the heading its report gets in the doc.
+flavour_of() { echo "${1#gymnasium-}"; }
+tasks_of() {
+    case $1 in
+        cooperative) echo "3DBall escape combination expedition" ;;
+        gymnasium-on-policy) echo "CartPole-v1 Acrobot-v1 Pendulum-v1 MountainCarContinuous-v0 InvertedPendulum-v5" ;;
+        gymnasium-off-policy) echo "Pendulum-v1 MountainCarContinuous-v0 InvertedPendulum-v5" ;;
+        *) echo "3DBall" ;;
+    esac
+}
+heading_of() {
+    case $1 in
+        gymnasium-*) echo "## $(flavour_of "$1") on Gymnasium: " ;;
+        *) echo "## $1: " ;;
+    esac
+}
+
+for section in $SECTIONS; do
+    flavour=$(flavour_of "$section")
+    project="$WORK/$section/my_trainer"
     rm -rf "$project"  # rendered afresh; the runs, kept beside it, are reused
-    .venv/bin/cookiecutter --no-input -o "$WORK/$flavour" . algorithm="$flavour" >/dev/null
-    tasks=(--tasks 3DBall)
-    if [ "$flavour" = cooperative ]; then
-        tasks=(--tasks 3DBall escape combination expedition)
-    fi
+    .venv/bin/cookiecutter --no-input -o "$WORK/$section" . algorithm="$flavour" >/dev/null
     # Every default project is "my-trainer": each replaces the other in turn.
     .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
         --no-build-isolation -e "$project"
-    (cd "$project" && "$ROOT/.venv/bin/my-trainer-benchmark" "${tasks[@]}" \
+    read -r -a tasks <<<"$(tasks_of "$section")"
+    (cd "$project" && "$ROOT/.venv/bin/my-trainer-benchmark" --tasks "${tasks[@]}" \
         --out ../results --report ../report.md --plot ../learning-curves.png "$@")
-    cp "$WORK/$flavour/learning-curves.png" "docs/benchmarks-$flavour.png"
+    cp "$WORK/$section/learning-curves.png" "docs/benchmarks-$section.png"
 done
 .venv/bin/python -m pip uninstall -q -y my-trainer
 
-# The section of a flavour: its fresh report, or (not rerun) what the doc has now.
-section() {
-    local flavour=$1
-    if [ -f "$WORK/$flavour/report.md" ] && [[ " $FLAVOURS " == *" $flavour "* ]]; then
-        sed -e 's/^#/##/' -e "s/(learning-curves.png)/(benchmarks-$flavour.png)/" \
-            -e "s/^## Benchmark: /## $flavour: /" "$WORK/$flavour/report.md"
+# A section of the doc: its fresh report, or (not rerun) what the doc has now.
+section_text() {
+    local section=$1 head
+    head=$(heading_of "$section")
+    if [ -f "$WORK/$section/report.md" ] && [[ " $SECTIONS " == *" $section "* ]]; then
+        sed -e 's/^#/##/' -e "s/(learning-curves.png)/(benchmarks-$section.png)/" \
+            -e "s/^## Benchmark: /$head/" "$WORK/$section/report.md"
     elif [ -f docs/benchmarks.md ]; then
-        awk -v head="## $flavour: " '
-            index($0, head) == 1 { keep = 1 }
-            keep && /^## (on-policy|off-policy|cooperative): / && index($0, head) != 1 { keep = 0 }
+        local heads=()
+        for other in $ALL_SECTIONS; do heads+=("$(heading_of "$other")"); done
+        awk -v head="$head" -v all="$(printf '%s\n' "${heads[@]}")" '
+            BEGIN { n = split(all, heads, "\n") }
+            function is_head(line,   i) {
+                for (i = 1; i <= n; i++) if (index(line, heads[i]) == 1) return 1
+                return 0
+            }
+            index($0, head) == 1 { keep = 1; print; next }
+            keep && is_head($0) { keep = 0 }
             keep { print }' docs/benchmarks.md
     fi
 }
 
 {
-    echo "# Benchmarks: the generated trainers vs ML-Agents' built-in ppo, sac and poca"
+    echo "# Benchmarks: the generated trainers vs ML-Agents' built-in ppo, sac and poca, and Stable-Baselines3"
     echo
     echo "Produced by \`bash scripts/benchmark.sh\`: it renders the template's default"
     echo "project of each flavour, installs it, and runs that project's own"
-    echo "\`my-trainer-benchmark\`. Each section below is the command's report as it"
-    echo "wrote it, with its headings one level down and its PNG renamed."
-    for flavour in $ALL_FLAVOURS; do
-        body="$(section "$flavour")"
+    echo "\`my-trainer-benchmark\`: on 3DBall (and the cooperative flavour's group tasks)"
+    echo "against the built-in twin, and on Gymnasium's standard tasks against the twin"
+    echo "and Stable-Baselines3 with rl-baselines3-zoo's settings. Each section below is"
+    echo "the command's report as it wrote it, with its headings one level down and its"
+    echo "PNG renamed."
+    for section in $ALL_SECTIONS; do
+        body="$(section_text "$section")"
         if [ -n "$body" ]; then
             echo
             printf '%s\n' "$body"
