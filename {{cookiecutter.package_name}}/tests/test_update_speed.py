@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import torch
 
 from {{ cookiecutter.package_name }}.benchmark import update_speed
 
@@ -44,3 +45,23 @@ def test_bad_counts_are_one_line_errors(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit):
         update_speed.main(["--updates", "0"])
     assert "--updates must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_sb3_is_timed_as_it_ships_and_with_ours_activation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = update_speed.CASES[update_speed.flavour()]
+    models = [update_speed.build_sb3(case, 600, swish=swish) for swish in (False, True)]
+    activations = [
+        {type(m) for m in model.policy.modules() if not list(m.children())}
+        for model in models
+    ]
+    assert torch.nn.SiLU not in activations[0] and torch.nn.SiLU in activations[1]
+
+    assert update_speed.main(["--updates", "1", "--repeats", "2", "--fill", "600"]) == 0
+    out = capsys.readouterr().out
+    for label in ("Stable-Baselines3", "Stable-Baselines3 Swish"):
+        assert re.search(rf"^  {label} +[0-9.]+$", out, re.M), out
+    ratios = re.findall(r"^  ours / SB3( Swish)? +([0-9.]+)  \(median", out, re.M)
+    assert [swish for swish, _ in ratios] == ["", " Swish"]
+    assert all(float(ratio) > 0 for _, ratio in ratios)
