@@ -63,6 +63,7 @@ BAD_VALUES_BY_ALGORITHM = {
         ("lambd", -0.5, r"lambd must be in \[0, 1\]"),
         ("beta", -1.0, r"beta must be in \[0, inf\]"),
         ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
+        ("max_grad_norm", -0.5, r"max_grad_norm must be in \[0, inf\]"),
         ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
     ],
     "off-policy": [
@@ -82,6 +83,7 @@ BAD_VALUES_BY_ALGORITHM = {
         ("lambd", 1.01, r"lambd must be in \[0, 1\]"),
         ("beta", -1.0, r"beta must be in \[0, inf\]"),
         ("num_epoch", 0, r"num_epoch must be in \(0, inf\]"),
+        ("max_grad_norm", -0.5, r"max_grad_norm must be in \[0, inf\]"),
         ("batch_size", 20000, r"batch_size \(20000\) must be <= buffer_size"),
     ],
 }

@@ -16,10 +16,13 @@ import numpy as np
 import pytest
 import yaml
 from gymnasium import spaces
+from mlagents.plugins.trainer_type import register_trainer_plugins
 from mlagents.trainers.settings import RunOptions
 from mlagents_envs.base_env import ActionTuple, DimensionProperty
 
 from {{ cookiecutter.package_name }}.benchmark.catalogue import gymnasium_tasks
+from {{ cookiecutter.package_name }}.benchmark.command import settings_for
+from {{ cookiecutter.package_name }}.tasks.battery_config import BUILTIN_TWIN
 from {{ cookiecutter.package_name }}.tasks.gymnasium_env import (
     GymnasiumEnv,
     Spaces,
@@ -280,6 +283,20 @@ def test_catalogue_tasks_come_from_the_mapping() -> None:
         env = task.make_env(1)
         assert isinstance(env, GymnasiumEnv) and env.behavior_name == task.behavior
         env.close()
+
+
+def test_the_builtin_twin_trains_without_the_settings_only_ours_has() -> None:
+    # The zoo's max_grad_norm maps onto ours; ML-Agents' built-in PPO and POCA
+    # have no such setting and would reject the key.
+    register_trainer_plugins()
+    settings = behavior_settings("Pendulum-v1")
+    assert settings_for(TRAINER_TYPE, settings) == settings
+    builtin = settings_for(BUILTIN_TWIN, settings)
+    dropped = set(settings["hyperparameters"]) - set(builtin["hyperparameters"])
+    assert dropped == ({"max_grad_norm"} if ALGORITHM == "ppo" else set())
+    for trainer_type, given in ((TRAINER_TYPE, settings), (BUILTIN_TWIN, builtin)):
+        behaviors = {"Pendulum-v1": {**given, "trainer_type": trainer_type}}
+        RunOptions.from_dict({"behaviors": behaviors})  # ML-Agents parses it
 
 
 def test_without_gymnasium_the_list_names_the_extra(

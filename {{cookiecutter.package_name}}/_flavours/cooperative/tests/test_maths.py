@@ -528,6 +528,28 @@ def test_the_critic_follows_the_value_and_baseline_losses(tmp_path: Path) -> Non
         torch.testing.assert_close(actual.grad, expected.grad, msg=param_name)
 
 
+def test_max_grad_norm_scales_the_gradients_down_to_that_norm(tmp_path: Path) -> None:
+    # Not in ML-Agents' POCA (0, the default, does not clip): before the Adam
+    # step, every gradient g is scaled by min(1, max_grad_norm / ||g||), the
+    # norm taken over the actor's and the group critic's parameters together.
+    gradients = []
+    for max_grad_norm in (0.0, 1e-3):
+        trainer, batch = processed_batch(
+            tmp_path / str(max_grad_norm), max_grad_norm=max_grad_norm
+        )
+        trainer.optimizer.update(batch, batch.num_experiences)
+        parameters = [
+            *trainer.policy.actor.parameters(),
+            *trainer.optimizer.critic.parameters(),
+        ]
+        gradients.append(
+            torch.cat([p.grad.flatten() for p in parameters if p.grad is not None])
+        )
+    raw, clipped = gradients
+    assert raw.norm() > 1e-3
+    torch.testing.assert_close(clipped, raw * (1e-3 / raw.norm()))
+
+
 @pytest.mark.parametrize("sign", [1.0, -1.0], ids=["positive", "negative"])
 def test_an_update_moves_log_pi_with_the_advantage(tmp_path: Path, sign: float) -> None:
     # L_clip = -E[min(r A, clip(r) A)]: a step raises log pi(a|o) where A > 0 and

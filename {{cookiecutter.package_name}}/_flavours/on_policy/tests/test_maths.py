@@ -377,6 +377,31 @@ def test_value_step_lowers_the_squared_error(
     assert after < before, (before, after)
 
 
+def test_max_grad_norm_scales_the_gradients_down_to_that_norm(tmp_path: Path) -> None:
+    # Not in ML-Agents' PPO (0, the default, does not clip): before the Adam
+    # step, every gradient g is scaled by min(1, max_grad_norm / ||g||), the
+    # norm taken over the actor's and the critic's parameters together.
+    gradients = []
+    for max_grad_norm in (0.0, 1e-3):
+        torch.manual_seed(0)  # the same networks for both
+        trainer = make_trainer(
+            tmp_path / str(max_grad_norm),
+            hyperparameters={**STEP_SETTINGS, "max_grad_norm": max_grad_norm},
+        )
+        batch = hand_batch(trainer, advantage=1.0, value_return=2.0)
+        trainer.optimizer.update(batch, num_sequences=len(batch[BufferKey.MASKS]))
+        parameters = [
+            *trainer.policy.actor.parameters(),
+            *trainer.optimizer.critic.parameters(),
+        ]
+        gradients.append(
+            torch.cat([p.grad.flatten() for p in parameters if p.grad is not None])
+        )
+    raw, clipped = gradients
+    assert raw.norm() > 1e-3
+    torch.testing.assert_close(clipped, raw * (1e-3 / raw.norm()))
+
+
 def test_approx_kl_is_that_of_the_joint_ratio_and_clip_fraction_per_dimension(
     tmp_path: Path,
 ) -> None:

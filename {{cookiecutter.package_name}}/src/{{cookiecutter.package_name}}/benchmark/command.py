@@ -41,8 +41,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+import attr
 import numpy as np
 import torch
+from mlagents.plugins import all_trainer_settings
 from mlagents.plugins.trainer_type import register_trainer_plugins
 from mlagents.trainers import __version__ as MLAGENTS_VERSION
 from mlagents.trainers.learn import write_timing_tree
@@ -278,6 +280,21 @@ def load_record(path: Path) -> dict[str, Any]:
     return record
 
 
+def settings_for(trainer_type: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` without the hyperparameters that ``trainer_type`` does not have.
+
+    A Gymnasium task gives ours the zoo's ``max_grad_norm``; ML-Agents' built-in
+    twin has no such setting (it does not clip gradients) and would reject the
+    key, so it trains without it. The report's mapping notes say so.
+    """
+    known = attr.fields_dict(all_trainer_settings[trainer_type])
+    hyperparameters = settings.get("hyperparameters", {})
+    return {
+        **settings,
+        "hyperparameters": {k: v for k, v in hyperparameters.items() if k in known},
+    }
+
+
 def run_once(
     task: BenchmarkTask,
     trainer_type: str,
@@ -288,7 +305,11 @@ def run_once(
     progress_every_s: float,
 ) -> dict[str, Any]:
     """Train ``trainer_type`` on ``task`` with ``seed``; the run's record."""
-    settings = {**task.settings, "trainer_type": trainer_type, "max_steps": budget}
+    settings = {
+        **settings_for(trainer_type, task.settings),
+        "trainer_type": trainer_type,
+        "max_steps": budget,
+    }
     episodes = EpisodeLog(
         stop_above=task.threshold,
         window=task.window,

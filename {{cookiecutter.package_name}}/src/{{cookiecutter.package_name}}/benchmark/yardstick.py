@@ -329,7 +329,7 @@ def mapping_notes(algorithm: str, zoo: Mapping[str, Any], env_id: str) -> list[s
         kwargs = python_value(kwargs)
     sb3_only = [
         f"{key}={zoo[key]}"
-        for key in ("vf_coef", "max_grad_norm", "use_sde", "sde_sample_freq")
+        for key in ("vf_coef", "use_sde", "sde_sample_freq")
         if key in zoo
     ] + [
         f"{key}={kwargs[key]}"
@@ -338,9 +338,11 @@ def mapping_notes(algorithm: str, zoo: Mapping[str, Any], env_id: str) -> list[s
     ]
     if algorithm == "ppo":
         notes.append(
-            "SB3 clips the gradients' norm (max_grad_norm, 0.5 unless set) and weighs "
-            "the value loss by vf_coef (0.5 unless set); ML-Agents does not clip "
-            "and weighs it 0.5."
+            "SB3 clips the gradients' norm (max_grad_norm, "
+            f"{zoo.get('max_grad_norm', 0.5)}); so does ours, given the same "
+            "max_grad_norm, while ML-Agents' built-in has no such setting and does "
+            "not clip. SB3 weighs the value loss by vf_coef (0.5 unless set), "
+            "ML-Agents by 0.5."
         )
         if _continuous(env_id):
             notes.append(

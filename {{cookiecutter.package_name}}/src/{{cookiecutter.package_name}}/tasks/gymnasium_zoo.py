@@ -18,9 +18,11 @@ The mapping, and where it is imperfect:
   ``lambd``; ``gamma``; ``ent_coef`` -> ``beta`` (constant, as SB3 keeps it);
   ``clip_range`` -> ``epsilon`` and ``learning_rate``, a ``lin_`` prefix ->
   a linear schedule (SB3 decays to 0, ML-Agents to about 1e-10, both over the
-  run's steps). ``vf_coef``, ``max_grad_norm``, ``use_sde``, ``log_std_init``
-  and ``ortho_init`` have no ML-Agents setting (ML-Agents weighs the value loss
-  0.5 and does not clip gradients) and are dropped.
+  run's steps); ``max_grad_norm`` (0.5 unless set) -> ``max_grad_norm``, a
+  setting of ours only: ML-Agents' built-in PPO does not clip gradients, so the
+  benchmark trains it without (``benchmark/command.py``, ``settings_for``).
+  ``vf_coef``, ``use_sde``, ``log_std_init`` and ``ortho_init`` have no
+  ML-Agents setting (ML-Agents weighs the value loss 0.5) and are dropped.
 * SAC: ``buffer_size``, ``batch_size``, ``tau``, ``gamma``, ``learning_rate``
   map by name; ``learning_starts`` -> ``buffer_init_steps`` (SB3 fills them
   with uniform random actions, ML-Agents with its policy);
@@ -154,6 +156,7 @@ SB3_DEFAULTS: dict[str, dict[str, Any]] = {
         "gae_lambda": 0.95,
         "clip_range": 0.2,
         "ent_coef": 0.0,
+        "max_grad_norm": 0.5,
         "net_arch": [64, 64],
     },
     "sac": {
@@ -207,6 +210,7 @@ def behavior_settings(env_id: str, algorithm: str = ALGORITHM) -> dict[str, Any]
             "epsilon_schedule": epsilon_schedule,
             "lambd": float(zoo["gae_lambda"]),
             "num_epoch": int(zoo["n_epochs"]),
+            "max_grad_norm": float(zoo["max_grad_norm"]),
         }
         time_horizon = int(zoo["n_steps"])
     else:

@@ -205,6 +205,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         )
         self._critic.to(default_device())
         params = list(self.policy.actor.parameters()) + list(self._critic.parameters())
+        self._params = params
         # foreach: one call updates every parameter, the same arithmetic as the
         # per-parameter loop (bitwise: the same kernels, fewer Python calls).
         self.optimizer = torch.optim.Adam(
@@ -397,6 +398,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         ModelUtils.update_learning_rate(self.optimizer, lr)
         self.optimizer.zero_grad()
         loss.backward()
+        if self.hyperparameters.max_grad_norm > 0:
+            # Not in ML-Agents' POCA: every gradient scaled by
+            # min(1, max_grad_norm / ||g||), ||g|| the norm over all parameters.
+            torch.nn.utils.clip_grad_norm_(
+                self._params, self.hyperparameters.max_grad_norm, foreach=True
+            )
         self.optimizer.step()
 
     def get_trajectory_and_baseline_value_estimates(

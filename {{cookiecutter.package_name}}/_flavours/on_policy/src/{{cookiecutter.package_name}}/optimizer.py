@@ -76,6 +76,7 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             params += list(self._critic.parameters())
         # foreach: one call updates every parameter, the same arithmetic as the
         # per-parameter loop (bitwise: the same kernels, fewer Python calls).
+        self._params = params
         self.optimizer = torch.optim.Adam(
             params, lr=self.hyperparameters.learning_rate, foreach=True
         )
@@ -231,6 +232,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         ModelUtils.update_learning_rate(self.optimizer, lr)
         self.optimizer.zero_grad()
         loss.backward()
+        if self.hyperparameters.max_grad_norm > 0:
+            # Not in ML-Agents' PPO: every gradient scaled by
+            # min(1, max_grad_norm / ||g||), ||g|| the norm over all parameters.
+            torch.nn.utils.clip_grad_norm_(
+                self._params, self.hyperparameters.max_grad_norm, foreach=True
+            )
         self.optimizer.step()
 
     def get_modules(self) -> dict[str, torch.nn.Module]:

@@ -34,6 +34,9 @@ class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
     beta: float = attr.ib(default=5.0e-3, validator=in_range(0, None))
     epsilon: float = attr.ib(default=0.2, validator=in_range(0, 1, False, False))
     lambd: float = attr.ib(default=0.95, validator=in_range(0, 1))
+    # Clip the gradients' global norm to this before each Adam step; 0 does not
+    # clip, as ML-Agents' built-in PPO does not (SB3's and CleanRL's PPO clip at 0.5).
+    max_grad_norm: float = attr.ib(default=0.0, validator=in_range(0, None))
     # Share the actor's network body with the value function.
     shared_critic: bool = False
     learning_rate_schedule: ScheduleType = ScheduleType.LINEAR

@@ -1,0 +1,297 @@
+"""Why Stable-Baselines3's PPO needs fewer samples than ML-Agents' on CartPole-v1.
+
+The benchmark's Gymnasium section trains ours, ML-Agents' ``ppo`` and SB3's PPO
+on CartPole-v1 with rl-baselines3-zoo's settings mapped onto both libraries.
+The mapping covers every hyperparameter both have; what is left over is what
+ML-Agents cannot be told: its network (Swish activations, its own
+initialisation) and its optimizer details (no gradient clipping, Adam's
+default epsilon, a clip range that decays to 0.1 rather than 0). This script
+moves SB3 towards ML-Agents one of those differences at a time, then all of
+them, and counts the steps each variant needs to reach the benchmark's goal
+(a mean return above 475 over 20 consecutive episodes, read from SB3's
+``Monitor`` as the benchmark reads it), over the same seeds.
+
+A variant that needs clearly more steps than the zoo's settings explains that
+much of the gap; if "all of ML-Agents' differences" lands where ours does, the
+gap belongs to those settings, not to the algorithm.
+
+Usage: python scripts/sample_gap.py [--seeds 10] [--budget 100000] [--out FILE]
+(needs stable-baselines3 and gymnasium: scripts/bootstrap.sh installs both).
+Each finished run is kept under build/sample-gap/, so an interrupted call
+resumes. The markdown table goes to --out (default: standard output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ENV_ID = "CartPole-v1"
+THRESHOLD = 475.0
+WINDOW = 20  # the benchmark's GYMNASIUM_WINDOW
+# rl-baselines3-zoo hyperparams/ppo.yml, CartPole-v1 (commit 208b6fd); SB3's
+# defaults otherwise (a 64x64 Tanh MLP for the policy and one for the value,
+# orthogonal initialisation, max_grad_norm 0.5, Adam eps 1e-5).
+ZOO: dict[str, Any] = dict(
+    n_steps=32,
+    batch_size=256,
+    gae_lambda=0.8,
+    gamma=0.98,
+    n_epochs=20,
+    ent_coef=0.0,
+)
+COPIES = 8
+LEARNING_RATE = 1e-3  # lin_0.001: decays linearly to 0
+CLIP_RANGE = 0.2  # lin_0.2
+
+
+def linear(start: float, end: float = 0.0) -> Callable[[float], float]:
+    """SB3 schedule of ``progress_remaining`` (1 -> 0): ``start`` down to ``end``."""
+    return lambda progress: end + (start - end) * progress
+
+
+# What ML-Agents' PPO does differently from SB3's at the zoo's settings, each as
+# SB3 can be told it.
+DIFFERENCES = {
+    "swish": "Swish (ML-Agents' activation) instead of Tanh",
+    "mlagents-init": "ML-Agents' initialisation (Kaiming-normal hidden layers, "
+    "policy head x0.1, Xavier value head, zero biases) instead of orthogonal",
+    "no-grad-clip": "no gradient clipping (SB3: max_grad_norm 0.5)",
+    "adam-eps": "Adam's epsilon 1e-8 (torch's default, as ML-Agents) instead of 1e-5",
+    "clip-floor": "the clip range decays to 0.1 (ML-Agents' floor) instead of 0",
+}
+VARIANTS: dict[str, tuple[str, frozenset[str]]] = {
+    "zoo": ("the zoo's settings, as the benchmark trains SB3", frozenset()),
+    **{name: (about, frozenset([name])) for name, about in DIFFERENCES.items()},
+    "all-but-swish": (
+        "every difference above but Swish",
+        frozenset(DIFFERENCES) - {"swish"},
+    ),
+    "all": (
+        "every difference above: ML-Agents' PPO, as far as SB3 can be told",
+        frozenset(DIFFERENCES),
+    ),
+}
+
+
+def sb3_arguments(differences: frozenset[str]) -> dict[str, Any]:
+    """PPO's keyword arguments for the zoo's settings with ``differences``."""
+    import torch
+
+    policy_kwargs: dict[str, Any] = {}
+    arguments: dict[str, Any] = dict(
+        ZOO, learning_rate=linear(LEARNING_RATE), clip_range=linear(CLIP_RANGE)
+    )
+    if "swish" in differences:
+        policy_kwargs["activation_fn"] = torch.nn.SiLU
+    if "mlagents-init" in differences:
+        policy_kwargs["ortho_init"] = False  # ml_agents_init replaces it
+    if "adam-eps" in differences:
+        policy_kwargs["optimizer_kwargs"] = {"eps": 1e-8}
+    if "no-grad-clip" in differences:
+        arguments["max_grad_norm"] = float("inf")
+    if "clip-floor" in differences:
+        # ModelUtils.DecayedValue(epsilon_schedule, 0.2, 0.1, max_steps)
+        arguments["clip_range"] = linear(CLIP_RANGE, 0.1)
+    return dict(arguments, policy_kwargs=policy_kwargs)
+
+
+def ml_agents_init(policy: Any) -> None:
+    """Initialise SB3's policy as ML-Agents initialises its networks.
+
+    LinearEncoder's hidden layers: Kaiming-normal for a linear layer (std
+    1/sqrt(fan_in)); the discrete policy head: the same times 0.1; the value
+    head: Xavier-uniform (linear_layer's default); every bias zero.
+    """
+    import torch
+
+    def init(layer: torch.nn.Module, kind: str, gain: float = 1.0) -> None:
+        assert isinstance(layer, torch.nn.Linear)
+        if kind == "kaiming":
+            torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="linear")
+        else:
+            torch.nn.init.xavier_uniform_(layer.weight)
+        with torch.no_grad():
+            layer.weight *= gain
+            layer.bias.zero_()
+
+    extractor = policy.mlp_extractor
+    for layer in [*extractor.policy_net, *extractor.value_net]:
+        if isinstance(layer, torch.nn.Linear):
+            init(layer, "kaiming")
+    init(policy.action_net, "kaiming", 0.1)
+    init(policy.value_net, "xavier")
+
+
+def steps_to(returns: list[float], end_steps: list[int]) -> int | None:
+    """The step at which WINDOW consecutive returns first average above THRESHOLD."""
+    for last in range(WINDOW - 1, len(returns)):
+        if sum(returns[last - WINDOW + 1 : last + 1]) / WINDOW > THRESHOLD:
+            return end_steps[last]
+    return None
+
+
+def train(variant: str, seed: int, budget: int) -> dict[str, Any]:
+    """One SB3 run of ``variant``; stops at the goal, as the benchmark's runs do."""
+    from stable_baselines3 import PPO
+    from stable_baselines3.common.callbacks import BaseCallback
+    from stable_baselines3.common.env_util import make_vec_env
+
+    _, differences = VARIANTS[variant]
+    returns: list[float] = []
+    end_steps: list[int] = []
+
+    class Goal(BaseCallback):
+        def _on_step(self) -> bool:
+            for info in self.locals["infos"]:
+                if "episode" in info:
+                    returns.append(float(info["episode"]["r"]))
+                    end_steps.append(self.num_timesteps)
+            return steps_to(returns[-WINDOW:], end_steps[-WINDOW:]) is None
+
+    env = make_vec_env(ENV_ID, n_envs=COPIES, seed=seed)
+    model = PPO(
+        "MlpPolicy",
+        env,
+        seed=seed,
+        device="cpu",
+        verbose=0,
+        **sb3_arguments(differences),
+    )
+    if "mlagents-init" in differences:
+        ml_agents_init(model.policy)
+    started = time.perf_counter()
+    model.learn(total_timesteps=budget, callback=Goal())
+    env.close()
+    return {
+        "variant": variant,
+        "seed": seed,
+        "budget": budget,
+        "steps_to_goal": steps_to(returns, end_steps),
+        "steps": int(model.num_timesteps),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def table(records: dict[str, list[dict[str, Any]]], budget: int) -> str:
+    """The markdown table: per variant, runs that reached the goal and the median."""
+    zoo = _median(records["zoo"], budget)
+    lines = [
+        "| variant | what SB3 is told | reached | steps to goal: median | "
+        "/ zoo | every run (- : not reached) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, (about, _) in VARIANTS.items():
+        runs = records[name]
+        reached = [r for r in runs if r["steps_to_goal"] is not None]
+        median = _median(runs, budget)
+        every = ", ".join(
+            f"{r['steps_to_goal']:,}" if r["steps_to_goal"] is not None else "-"
+            for r in runs
+        )
+        shown = f"{median:,.0f}" if median <= budget else f"> {budget:,}"
+        lines.append(
+            f"| {name} | {about} | {len(reached)}/{len(runs)} | {shown} | "
+            f"{median / zoo:.2f} | {every} |"
+        )
+    return "\n".join(lines)
+
+
+def _median(runs: list[dict[str, Any]], budget: int) -> float:
+    # A run that never reached the goal counts as twice the budget, as the sweep counts it.
+    return statistics.median(
+        r["steps_to_goal"] if r["steps_to_goal"] is not None else 2 * budget
+        for r in runs
+    )
+
+
+def versions() -> str:
+    import gymnasium
+    import stable_baselines3
+    import torch
+
+    return (
+        f"Python {platform.python_version()}, stable-baselines3 "
+        f"{stable_baselines3.__version__}, gymnasium {gymnasium.__version__}, "
+        f"torch {torch.__version__}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N (default 10)")
+    parser.add_argument(
+        "--budget", type=int, default=100_000, help="steps per run (default 100000)"
+    )
+    parser.add_argument("--out", type=Path, help="markdown file (default: stdout)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("build/sample-gap"),
+        help="finished runs, kept for resuming (default build/sample-gap)",
+    )
+    args = parser.parse_args(argv)
+    if args.seeds < 1 or args.budget < 1:
+        parser.error("--seeds and --budget must be at least 1")
+    try:
+        import gymnasium  # noqa: F401
+        import stable_baselines3  # noqa: F401
+    except ImportError as error:
+        print(
+            f"error: {error.name} is missing: run bash scripts/bootstrap.sh",
+            file=sys.stderr,
+        )
+        return 2
+
+    records: dict[str, list[dict[str, Any]]] = {name: [] for name in VARIANTS}
+    total = len(VARIANTS) * args.seeds
+    done = 0
+    for name in VARIANTS:
+        for seed in range(1, args.seeds + 1):
+            done += 1
+            path = args.cache / f"{name}-seed{seed}-budget{args.budget}.json"
+            if path.exists():
+                record = json.loads(path.read_text())
+                state = "kept"
+            else:
+                record = train(name, seed, args.budget)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(record))
+                state = f"{record['seconds']:.0f} s"
+            reached = record["steps_to_goal"]
+            print(
+                f"[{done}/{total}] {name}, seed {seed}: "
+                + (f"goal at {reached:,} steps" if reached else "goal not reached")
+                + f" ({state})",
+                file=sys.stderr,
+                flush=True,
+            )
+            records[name].append(record)
+
+    text = "\n".join(
+        [
+            f"SB3 PPO on {ENV_ID}, {COPIES} copies, seeds 1 to {args.seeds}, "
+            f"{args.budget:,} steps at most; goal: a mean return above "
+            f"{THRESHOLD:g} over {WINDOW} episodes. {versions()}.",
+            "",
+            table(records, args.budget),
+            "",
+        ]
+    )
+    if args.out is None:
+        print(text)
+    else:
+        args.out.write_text(text)
+        print(f"Wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
