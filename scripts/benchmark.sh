@@ -7,7 +7,9 @@
 #   gymnasium-on-policy,                 the Gymnasium yardsticks (CartPole, Acrobot,
 #   gymnasium-off-policy                 Pendulum, MountainCarContinuous, MuJoCo's
 #                                        InvertedPendulum), with Stable-Baselines3 as a
-#                                        third trainer and rl-baselines3-zoo's scores.
+#                                        third trainer and rl-baselines3-zoo's scores;
+#   sample-gap                           scripts/sample_gap.py: SB3's PPO on CartPole
+#                                        moved towards ML-Agents' one difference at a time.
 # The 3DBall sections take about 40 minutes on 2 quiet cores; the Gymnasium ones
 # hours. Interrupted, it resumes: finished runs are kept under build/benchmarks/.
 # SECTIONS="cooperative gymnasium-on-policy" reruns some sections only; the other
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 ROOT="$(pwd)"
 WORK=build/benchmarks
-ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy"
+ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap"
 SECTIONS=${SECTIONS:-$ALL_SECTIONS}
 mkdir -p "$WORK" docs
 
@@ -42,11 +44,18 @@ tasks_of() {
 heading_of() {
     case $1 in
         gymnasium-*) echo "## $(flavour_of "$1") on Gymnasium: " ;;
+        sample-gap) echo "## CartPole-v1, PPO: where SB3's samples go" ;;
         *) echo "## $1: " ;;
     esac
 }
 
 for section in $SECTIONS; do
+    if [ "$section" = sample-gap ]; then
+        mkdir -p "$WORK/$section"
+        .venv/bin/python scripts/sample_gap.py --cache "$WORK/$section/runs" \
+            --out "$WORK/$section/report.md"
+        continue
+    fi
     flavour=$(flavour_of "$section")
     project="$WORK/$section/my_trainer"
     rm -rf "$project"  # rendered afresh; the runs, kept beside it, are reused
@@ -65,7 +74,12 @@ done
 section_text() {
     local section=$1 head
     head=$(heading_of "$section")
-    if [ -f "$WORK/$section/report.md" ] && [[ " $SECTIONS " == *" $section "* ]]; then
+    if [ "$section" = sample-gap ] && [ -f "$WORK/$section/report.md" ] \
+        && [[ " $SECTIONS " == *" $section "* ]]; then
+        echo "$head"
+        echo
+        cat "$WORK/$section/report.md"
+    elif [ -f "$WORK/$section/report.md" ] && [[ " $SECTIONS " == *" $section "* ]]; then
         sed -e 's/^#/##/' -e "s/(learning-curves.png)/(benchmarks-$section.png)/" \
             -e "s/^## Benchmark: /$head/" "$WORK/$section/report.md"
     elif [ -f docs/benchmarks.md ]; then
