@@ -44,7 +44,7 @@ from typing import Any, Protocol
 import attr
 import numpy as np
 import torch
-from mlagents.plugins import all_trainer_settings
+from mlagents import plugins
 from mlagents.plugins.trainer_type import register_trainer_plugins
 from mlagents.trainers import __version__ as MLAGENTS_VERSION
 from mlagents.trainers.learn import write_timing_tree
@@ -287,7 +287,10 @@ def settings_for(trainer_type: str, settings: dict[str, Any]) -> dict[str, Any]:
     twin has no such setting (it does not clip gradients) and would reject the
     key, so it trains without it. The report's mapping notes say so.
     """
-    known = attr.fields_dict(all_trainer_settings[trainer_type])
+    # Read through the module: on a Ray worker this function may arrive
+    # pickled by value (from ``python -m``'s __main__), with a copy of any dict
+    # bound here at import, which register_trainer_plugins() does not fill.
+    known = attr.fields_dict(plugins.all_trainer_settings[trainer_type])
     hyperparameters = settings.get("hyperparameters", {})
     return {
         **settings,
