@@ -285,7 +285,10 @@ def test_train_and_player_commands_exist_only_with_the_tooling(
     project = bake(include_tooling=tooling)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     scripts = pyproject["project"].get("scripts", {})
-    benchmark = {"my-trainer-benchmark": "my_trainer.benchmark.command:main"}
+    benchmark = {
+        "my-trainer-benchmark": "my_trainer.benchmark.command:main",
+        "my-trainer-sweep": "my_trainer.sweep.command:main",
+    }
     if tooling:
         assert scripts == {
             **benchmark,

@@ -295,7 +295,7 @@ def test_the_builtin_twin_trains_without_the_settings_only_ours_has() -> None:
     dropped = set(settings["hyperparameters"]) - set(builtin["hyperparameters"])
     assert dropped == ({"max_grad_norm"} if ALGORITHM == "ppo" else set())
     for trainer_type, given in ((TRAINER_TYPE, settings), (BUILTIN_TWIN, builtin)):
-        behaviors = {"Pendulum-v1": {**given, "trainer_type": trainer_type}}
+        behaviors = {"Pendulum-v1": dict(given, trainer_type=trainer_type)}
         RunOptions.from_dict({"behaviors": behaviors})  # ML-Agents parses it
 
 
