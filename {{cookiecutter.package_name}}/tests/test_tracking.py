@@ -10,7 +10,7 @@ import gc
 import subprocess
 import sys
 import textwrap
-from importlib.metadata import entry_points
+from importlib.metadata import entry_points, version
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +163,9 @@ def test_a_training_run_is_one_mlflow_run_with_its_settings_and_summaries(
         assert len(expected) > 20
         assert params[f"{behavior}.network_settings.hidden_units"] == "32"
         assert params[f"{behavior}.max_steps"] == "1500"
-    assert params["mlagents_version"] == "1.1.0"
+    # The installed build: 1.1.0 on 3.10 and 3.11, 1.1.0+tt.py312.1 (patched) on 3.12.
+    assert params["mlagents_version"] == version("mlagents")
+    assert params["mlagents_version"].startswith("1.1.0")
     assert params["{{ cookiecutter.package_name }}_version"]
     assert params["torch_version"]
 
