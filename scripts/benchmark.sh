@@ -9,7 +9,9 @@
 #                                        InvertedPendulum), with Stable-Baselines3 as a
 #                                        third trainer and rl-baselines3-zoo's scores;
 #   sample-gap                           scripts/sample_gap.py: SB3's PPO on CartPole
-#                                        moved towards ML-Agents' one difference at a time.
+#                                        moved towards ML-Agents' one difference at a time;
+#   update-share                         scripts/update_share.py: one gradient step of
+#                                        ours and SB3's split into networks and own code.
 # The 3DBall sections take about 40 minutes on 2 quiet cores; the Gymnasium ones
 # hours. Interrupted, it resumes: finished runs are kept under build/benchmarks/.
 # SECTIONS="cooperative gymnasium-on-policy" reruns some sections only; the other
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 ROOT="$(pwd)"
 WORK=build/benchmarks
-ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap"
+ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap update-share"
 SECTIONS=${SECTIONS:-$ALL_SECTIONS}
 mkdir -p "$WORK" docs
 
@@ -45,6 +47,7 @@ heading_of() {
     case $1 in
         gymnasium-*) echo "## $(flavour_of "$1") on Gymnasium: " ;;
         sample-gap) echo "## CartPole-v1, PPO: where SB3's samples go" ;;
+        update-share) echo "## One gradient step: ML-Agents' networks, or the trainer's own code" ;;
         *) echo "## $1: " ;;
     esac
 }
@@ -54,6 +57,21 @@ for section in $SECTIONS; do
         mkdir -p "$WORK/$section"
         .venv/bin/python scripts/sample_gap.py --cache "$WORK/$section/runs" \
             --out "$WORK/$section/report.md"
+        continue
+    fi
+    if [ "$section" = update-share ]; then
+        # Quiet cores matter here: nothing else of this script runs meanwhile.
+        mkdir -p "$WORK/$section"
+        .venv/bin/python scripts/update_share.py --intro >"$WORK/$section/report.md"
+        for flavour in on-policy off-policy; do
+            rm -rf "$WORK/$section/$flavour"
+            .venv/bin/cookiecutter --no-input -o "$WORK/$section/$flavour" . \
+                algorithm="$flavour" >/dev/null
+            .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+                --no-build-isolation -e "$WORK/$section/$flavour/my_trainer"
+            echo >>"$WORK/$section/report.md"
+            .venv/bin/python scripts/update_share.py >>"$WORK/$section/report.md"
+        done
         continue
     fi
     flavour=$(flavour_of "$section")
@@ -74,8 +92,8 @@ done
 section_text() {
     local section=$1 head
     head=$(heading_of "$section")
-    if [ "$section" = sample-gap ] && [ -f "$WORK/$section/report.md" ] \
-        && [[ " $SECTIONS " == *" $section "* ]]; then
+    if [[ $section == sample-gap || $section == update-share ]] \
+        && [ -f "$WORK/$section/report.md" ] && [[ " $SECTIONS " == *" $section "* ]]; then
         echo "$head"
         echo
         cat "$WORK/$section/report.md"
