@@ -353,7 +353,10 @@ def stop_after_first_seed(process: subprocess.Popen[str], signum: int) -> str:
     for line in process.stdout:
         lines.append(line)
         if seed_results(line):
-            time.sleep(3)  # into seed 2's run
+            # Into seed 2's run: its process is starting (importing torch alone
+            # takes longer than this), so it cannot have finished. (Seconds more
+            # and it may have: the run is 1,000 steps of the smallest task.)
+            time.sleep(0.5)
             os.killpg(process.pid, signum)
             break
     lines.append(process.stdout.read())

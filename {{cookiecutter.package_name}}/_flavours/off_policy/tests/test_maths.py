@@ -245,12 +245,16 @@ def test_q_loss_is_the_hand_computed_soft_bellman_error_and_q_moves_toward_y(
     trainer = make_trainer(tmp_path, task, EXTRINSIC_ONLY)
     optimizer = trainer.optimizer
     batch = random_batch(task, dones=[0.0, 1.0, 0.0, 1.0, 0.0, 0.0])
-    # Targets that differ from the online networks, as they do after a while.
+    # Targets that differ from the online networks, as they do after a while,
+    # and lie above them: y takes a min, so a y computed from an online Q
+    # instead of its target would take the online Q's lower values and show.
     generator = torch.Generator().manual_seed(1)
     with torch.no_grad():
         for target in (optimizer.target_q1, optimizer.target_q2):
             for p in target.parameters():
                 p.add_(0.1 * torch.randn(p.shape, generator=generator))
+            for head in target.value_heads.value_heads.values():
+                head.bias.add_(1.0)
     y = hand_target(trainer, batch)
     q1_before = q_taken(optimizer.q1, batch)
     q2_before = q_taken(optimizer.q2, batch)
