@@ -132,6 +132,7 @@ CASES = {
             beta=0.0,
             beta_schedule="constant",
             lambd=0.8,
+            max_grad_norm=0.5,  # SB3's default, which the zoo keeps
         ),
         sb3_algorithm="PPO",
         sb3_kwargs=dict(
@@ -148,6 +149,7 @@ CASES = {
     ),
 }
 GAMMA = {"off-policy": 0.99, "on-policy": 0.98}
+LABEL = 23  # the report's label column: "Stable-Baselines3 Swish"
 
 
 @dataclass
@@ -486,27 +488,27 @@ def run(updates: int, repeats: int, fill: int, threads: int, sb3: bool) -> str:
         f"{' (SB3 interleaved with ours)' if timings.sb3 else ''}, ms per update:"
     )
     ours_ms = statistics.median(timings.ours) * 1000
-    lines.append(f"  ours                 {ours_ms:9.2f}")
+    lines.append(f"  {'ours'.ljust(LABEL)} {ours_ms:9.2f}")
     if timings.sb3:
         for label, times in (("", timings.sb3), (" Swish", timings.sb3_swish)):
             ratio = statistics.median(
                 o / s for o, s in zip(timings.ours, times, strict=True)
             )
             lines.append(
-                f"  {'Stable-Baselines3' + label:<20} "
+                f"  {('Stable-Baselines3' + label).ljust(LABEL)} "
                 f"{statistics.median(times) * 1000:9.2f}"
             )
             lines.append(
-                f"  {'ours / SB3' + label:<20} {ratio:9.2f}  "
+                f"  {('ours / SB3' + label).ljust(LABEL)} {ratio:9.2f}  "
                 "(median of the per-repeat ratios)"
             )
     elif sb3:
         lines.append(
-            "  Stable-Baselines3    not installed: "
+            f"  {'Stable-Baselines3'.ljust(LABEL)} not installed: "
             f"pip install '{DISTRIBUTION}[{YARDSTICK_EXTRA}]'"
         )
     else:
-        lines.append("  Stable-Baselines3    not run (--no-sb3)")
+        lines.append(f"  {'Stable-Baselines3'.ljust(LABEL)} not run (--no-sb3)")
     lines.append(
         "Ours, broken down (one more instrumented repeat), ms and calls per update:"
     )
