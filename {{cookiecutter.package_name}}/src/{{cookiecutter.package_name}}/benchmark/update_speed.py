@@ -149,7 +149,6 @@ CASES = {
     ),
 }
 GAMMA = {"off-policy": 0.99, "on-policy": 0.98}
-LABEL = 23  # the report's label column: "Stable-Baselines3 Swish"
 
 
 @dataclass
@@ -487,28 +486,29 @@ def run(updates: int, repeats: int, fill: int, threads: int, sb3: bool) -> str:
         f"Median over {repeats} repeats of {updates} updates"
         f"{' (SB3 interleaved with ours)' if timings.sb3 else ''}, ms per update:"
     )
+    width = len("Stable-Baselines3 Swish")  # the label column
     ours_ms = statistics.median(timings.ours) * 1000
-    lines.append(f"  {'ours'.ljust(LABEL)} {ours_ms:9.2f}")
+    lines.append(f"  {'ours'.ljust(width)} {ours_ms:9.2f}")
     if timings.sb3:
         for label, times in (("", timings.sb3), (" Swish", timings.sb3_swish)):
             ratio = statistics.median(
                 o / s for o, s in zip(timings.ours, times, strict=True)
             )
             lines.append(
-                f"  {('Stable-Baselines3' + label).ljust(LABEL)} "
+                f"  {('Stable-Baselines3' + label).ljust(width)} "
                 f"{statistics.median(times) * 1000:9.2f}"
             )
             lines.append(
-                f"  {('ours / SB3' + label).ljust(LABEL)} {ratio:9.2f}  "
+                f"  {('ours / SB3' + label).ljust(width)} {ratio:9.2f}  "
                 "(median of the per-repeat ratios)"
             )
     elif sb3:
         lines.append(
-            f"  {'Stable-Baselines3'.ljust(LABEL)} not installed: "
+            f"  {'Stable-Baselines3'.ljust(width)} not installed: "
             f"pip install '{DISTRIBUTION}[{YARDSTICK_EXTRA}]'"
         )
     else:
-        lines.append(f"  {'Stable-Baselines3'.ljust(LABEL)} not run (--no-sb3)")
+        lines.append(f"  {'Stable-Baselines3'.ljust(width)} not run (--no-sb3)")
     lines.append(
         "Ours, broken down (one more instrumented repeat), ms and calls per update:"
     )
