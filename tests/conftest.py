@@ -23,9 +23,14 @@ PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 def run(
     command: Sequence[str], cwd: Path, timeout: int = 600
 ) -> subprocess.CompletedProcess:
-    """Run a command, failing the test with its output if it fails."""
+    """Run a command, failing the test with its output if it fails.
+
+    Without pytest-xdist's variables: under ``pytest -n``, a generated project's
+    own pytest would otherwise take itself for an xdist worker (and, for one,
+    write no battery report)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
     result = subprocess.run(
-        list(command), cwd=cwd, capture_output=True, text=True, timeout=timeout
+        list(command), cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
     )
     assert result.returncode == 0, (
         f"{' '.join(command)} exited {result.returncode}\n"
