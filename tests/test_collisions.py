@@ -95,13 +95,16 @@ def check_rejected(cookies, result, err: str) -> list:
         assert ERROR_LINE.match(line), line
     fields = [line.split()[1] for line in errors]
     assert len(fields) == len(set(fields)), errors
-    output_dir = Path(str(cookies._output_factory(f"check{id(result)}")))
+    # The folder that holds pytest-cookies' bake folders: its output factory is
+    # that folder's bound ``mkdir``.
+    bakes = Path(str(cookies._output_factory.__self__))
     if result.context is None:
         # Rejected at the prompts (pytest-cookies renders them first): no output
         # folder was made for this bake.
-        assert not (output_dir.parent / f"bake{cookies._counter:02d}").exists()
+        assert not (bakes / f"bake{cookies._counter:02d}").exists()
     else:
-        bake_dir = output_dir.parent / f"bake{cookies._counter - 1:02d}"
+        bake_dir = bakes / f"bake{cookies._counter - 1:02d}"
+        assert bake_dir.is_dir(), bake_dir
         assert [p for p in bake_dir.rglob("*") if p.is_file()] == []
     return errors
 
