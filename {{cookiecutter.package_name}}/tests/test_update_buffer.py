@@ -5,11 +5,13 @@ same state of ``np.random`` it must return the same rows in the same order, in
 every field, with whole sequences for recurrent networks (and drop a shuffled
 buffer's last, partial sequence, as ``AgentBuffer.shuffle`` does). Shuffled
 row numbers, taken from the unshuffled buffer, must give those rows too.
+A minibatch takes each field's rows when the field is first read, and is an
+``AgentBuffer`` in every other way.
 """
 
 import numpy as np
 import pytest
-from mlagents.trainers.buffer import AgentBuffer, BufferKey
+from mlagents.trainers.buffer import AgentBuffer, BufferException, BufferKey
 from mlagents.trainers.trajectory import ObsUtil
 
 from {{ cookiecutter.package_name }}.update_buffer import UpdateBuffer, shuffled_rows
@@ -82,3 +84,36 @@ def test_shuffled_row_numbers_take_the_rows_of_a_shuffled_buffer(
     for _ in range(3):
         theirs.shuffle(sequence_length)
     assert rows(ours.take(order.tolist())) == rows(theirs)
+
+
+def test_a_minibatch_takes_a_field_when_it_is_read() -> None:
+    buffer = filled(UpdateBuffer(), 20)
+    batch = buffer.take([3, 1, 4])
+    # Changing the buffer after sampling: a field read before keeps its rows ...
+    assert list(batch[BufferKey.ENVIRONMENT_REWARDS]) == [1.5, 0.5, 2.0]
+    buffer.truncate(10)
+    assert list(batch[BufferKey.ENVIRONMENT_REWARDS]) == [1.5, 0.5, 2.0]
+    # ... a field first read now would be other rows: that is an error, not a guess.
+    with pytest.raises(BufferException, match="changed after this minibatch"):
+        batch[BufferKey.DONE]
+
+
+def test_a_minibatch_is_an_agentbuffer_in_every_other_way() -> None:
+    ours, theirs = filled(UpdateBuffer(), 20), filled(AgentBuffer(), 20)
+    np.random.seed(11)
+    batch = ours.sample_mini_batch(8)
+    np.random.seed(11)
+    expected = theirs.sample_mini_batch(8)
+    assert list(batch) == list(expected) and len(batch) == len(expected)
+    assert BufferKey.DONE in batch and BufferKey.MASKS not in batch
+    assert batch.num_experiences == 8 and batch.check_length(list(batch))
+    assert rows(batch.make_mini_batch(2, 5)) == rows(expected.make_mini_batch(2, 5))
+    # As a defaultdict: reading a new key adds an empty field, as reward signals do.
+    batch[BufferKey.MASKS].extend([1.0] * 8)
+    batch[BufferKey.ADVANTAGES] = batch[BufferKey.MASKS]
+    del batch[BufferKey.DONE]
+    expected[BufferKey.MASKS].extend([1.0] * 8)
+    expected[BufferKey.ADVANTAGES] = expected[BufferKey.MASKS]
+    del expected[BufferKey.DONE]
+    assert rows(batch) == rows(expected)
+    assert list(batch[BufferKey.DONE]) == [] and BufferKey.DONE in batch

@@ -10,10 +10,18 @@ the same rows, in the same order, taking them with ``list.__getitem__`` in C.
 For a trainer that keeps the buffer as tensors, ``shuffled_rows`` reorders
 row numbers (``row_numbers``) with the same draws as ``shuffle`` and
 ``take`` copies rows out.
+
+A minibatch (``MiniBatch``) takes a field's rows when the field is first read:
+an update reads about half of the fields (SAC's: observations, next
+observations, actions, masks, dones, rewards), and ML-Agents' off-policy
+trainer samples one more minibatch per update for the reward signals, which
+the extrinsic reward never reads. Same rows, fewer copies.
 Everything else is ``AgentBuffer``'s. Nothing to change here unless ML-Agents'
 own sampling changes.
 """
 
+from collections import defaultdict
+from collections.abc import Iterator, MutableMapping
 from itertools import repeat
 
 import numpy as np
@@ -82,10 +90,77 @@ def _sequence_rows(starts: np.ndarray, sequence_length: int) -> list[int]:
 
 
 def _mini_batch(buffer: AgentBuffer, rows: list[int]) -> AgentBuffer:
-    mini_batch = AgentBuffer()
-    for key, field in buffer.items():
-        mini_batch[key].set(_take(field, rows))
-    return mini_batch
+    return MiniBatch(buffer, rows)
+
+
+class MiniBatch(AgentBuffer):
+    """The rows ``rows`` of every field of ``source``, each taken when first read.
+
+    An ``AgentBuffer`` in every way: its fields are ``TakenRows``, the mapping
+    that ``AgentBuffer`` keeps in ``_fields`` (a ``defaultdict`` in mlagents
+    1.1.0) and that all its methods go through. Read it before the update
+    buffer changes, as ML-Agents' trainers do (they sample and update in one
+    call); a field first read after that raises ``BufferException``.
+    """
+
+    def __init__(self, source: AgentBuffer, rows: list[int]) -> None:
+        super().__init__()
+        if not isinstance(getattr(self, "_fields", None), defaultdict):
+            raise BufferException(
+                "this mlagents' AgentBuffer keeps no defaultdict of fields in "
+                "_fields: update_buffer.MiniBatch was written for mlagents 1.1.0"
+            )
+        self._fields = TakenRows(source, rows)  # type: ignore[assignment]
+
+
+class TakenRows(MutableMapping[AgentBufferKey, AgentBufferField]):
+    """A minibatch's fields: the source's keys, each field's rows taken on first read.
+
+    Like the ``defaultdict(AgentBufferField)`` it stands in for, reading a key
+    that neither it nor the source has adds an empty field.
+    """
+
+    def __init__(self, source: AgentBuffer, rows: list[int]) -> None:
+        self._source = source
+        self._rows = rows
+        # Each field's length when sampled: rows taken later must be the same rows.
+        self._lengths = {key: len(field) for key, field in source.items()}
+        self._fields: dict[AgentBufferKey, AgentBufferField | None] = dict.fromkeys(
+            self._lengths
+        )
+
+    def __getitem__(self, key: AgentBufferKey) -> AgentBufferField:
+        field = self._fields.get(key)
+        if field is None:
+            field = AgentBufferField()
+            if key in self._lengths:
+                source = self._source[key]
+                if len(source) != self._lengths.pop(key):
+                    raise BufferException(
+                        f"the update buffer changed after this minibatch was sampled "
+                        f"(field {key} has {len(source)} rows): read a minibatch "
+                        "before the buffer changes"
+                    )
+                field.set(_take(source, self._rows))
+            self._fields[key] = field
+        return field
+
+    def __setitem__(self, key: AgentBufferKey, value: AgentBufferField) -> None:
+        self._lengths.pop(key, None)
+        self._fields[key] = value
+
+    def __delitem__(self, key: AgentBufferKey) -> None:
+        del self._fields[key]
+        self._lengths.pop(key, None)
+
+    def __iter__(self) -> Iterator[AgentBufferKey]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._fields
 
 
 def _take(field: AgentBufferField, rows: list[int]) -> list:

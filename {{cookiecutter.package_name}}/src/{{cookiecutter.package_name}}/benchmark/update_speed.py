@@ -24,7 +24,9 @@ network as far as SB3 can build it; the second ratio is closer to the time that
 is the trainer's own code. The breakdown of ours comes from one more, instrumented repeat:
 minibatch assembly (rows of the update buffer, or of its tensors, and the
 reward signals' minibatches), tensor conversion in the optimizer, forward
-passes and losses, backward passes and optimizer steps.
+passes and losses, backward passes and optimizer steps. A minibatch of the
+update buffer takes a field's rows when the field is first read, so the rows
+that ``batch_tensors`` reads count as tensor conversion.
 
 Change the shapes in ``CASES``; add a phase to the breakdown in ``_instrumented``.
 """
