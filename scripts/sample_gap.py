@@ -165,6 +165,7 @@ def train(variant: str, seed: int, budget: int) -> dict[str, Any]:
     from stable_baselines3 import PPO
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.env_util import make_vec_env
+    from stable_baselines3.common.logger import Logger
 
     _, differences = VARIANTS[variant]
     returns: list[float] = []
@@ -189,6 +190,8 @@ def train(variant: str, seed: int, budget: int) -> dict[str, Any]:
     )
     if "mlagents-init" in differences:
         ml_agents_init(model.policy)
+    # SB3's default logger would leave an empty SB3-<time> folder in /tmp per run.
+    model.set_logger(Logger(folder=None, output_formats=[]))
     started = time.perf_counter()
     model.learn(total_timesteps=budget, callback=Goal())
     env.close()

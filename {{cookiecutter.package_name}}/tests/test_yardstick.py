@@ -11,6 +11,7 @@ and the report's Gymnasium section.
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,7 @@ def test_without_sb3_one_line_names_the_extra(
 @pytest.fixture(scope="module")
 def tiny_benchmark(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("yardstick")
+    temporary = tmp_path_factory.mktemp("tmp")
     args = [
         "--tasks",
         TASK,
@@ -213,7 +215,14 @@ def tiny_benchmark(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--out",
         str(out),
     ]
-    assert command.main(args) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        # Whatever the runs put in the temporary directory lands here.
+        patch.setattr(tempfile, "tempdir", str(temporary))
+        patch.setenv("TMPDIR", str(temporary))
+        assert command.main(args) == 0
+    # SB3's default logger would leave a folder per run. (torch may keep its
+    # compiler cache there, torchinductor_<user>: a cache, meant to stay.)
+    assert not list(temporary.glob("SB3-*")), list(temporary.iterdir())
     return out
 
 

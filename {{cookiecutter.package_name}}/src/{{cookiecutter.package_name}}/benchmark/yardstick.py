@@ -258,6 +258,7 @@ def train_sb3(
         raise ValueError(f"{task.name} has no rl-baselines3-zoo entry for SB3")
     try:
         import stable_baselines3
+        from stable_baselines3.common.logger import Logger
         from stable_baselines3.common.monitor import Monitor
         from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
     except ImportError:
@@ -273,6 +274,9 @@ def train_sb3(
         env = VecNormalize(env, **settings.normalize)
     algorithm = getattr(stable_baselines3, settings.algorithm)
     model = algorithm(settings.policy, env, seed=seed, verbose=0, **settings.arguments)
+    # A logger that writes nothing: SB3's default makes an empty SB3-<time> folder
+    # in the temporary directory on every learn().
+    model.set_logger(Logger(folder=None, output_formats=[]))
     episodes = Episodes(task.behavior, task.threshold, task.window, on_step)
     model.learn(total_timesteps=budget, callback=_callback(episodes))
     run_dir.mkdir(parents=True, exist_ok=True)
