@@ -71,6 +71,22 @@ def test_local_runs_one_at_a_time_in_order_with_their_exit_codes(
     assert json.loads((tmp_path / "ok-2.json").read_text()) == {"seed": 2, "task": "ok"}
 
 
+def test_ctrl_c_stops_the_caller_even_when_the_run_in_progress_finishes(
+    tmp_path: Path,
+) -> None:
+    # The Ctrl-C reaches this process only, as when a run still starting missed
+    # its own: the run finishes (and keeps its record), the next never starts,
+    # and the caller hears of the Ctrl-C.
+    runs = [spec(tmp_path, "ok", 1, sleep_ms=1500), spec(tmp_path, "ok", 2)]
+    ctrl_c = threading.Timer(0.5, signal.raise_signal, [signal.SIGINT])
+    seen = []
+    with pytest.raises(KeyboardInterrupt):
+        for run, code in LocalRuns(stand_in)(runs, 1.0, lambda run: ctrl_c.start()):
+            seen.append((run.seed, code))
+    assert seen == [(1, 0)]
+    assert [p.name for p in tmp_path.glob("*.json")] == ["ok-1.json"]
+
+
 def test_local_runs_at_once_come_back_as_they_finish_and_stop_with_the_caller(
     tmp_path: Path,
 ) -> None:

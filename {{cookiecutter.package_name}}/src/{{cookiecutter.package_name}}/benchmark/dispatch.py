@@ -16,8 +16,8 @@ training status), torch and the random generators start alike for each:
 
 Ctrl-C stops the runs in progress (each saves its model, as ML-Agents does,
 and writes no record); the dispatcher then yields ``INTERRUPTED`` for them
-and nothing more. Runs that finished keep their records, so the same command
-resumes. A sweep reuses this with its own ``train`` (and a subclass of
+and raises ``KeyboardInterrupt``. Runs that finished keep their records, so
+the same command resumes. A sweep reuses this with its own ``train`` (and a subclass of
 ``RunSpec`` if it needs more fields); change how runs are placed here.
 """
 
@@ -129,7 +129,7 @@ class Dispatcher(Generic[Run]):
 
         ``started(run)`` is called as a run starts. After Ctrl-C the runs in
         progress stop and come last with ``INTERRUPTED`` (finished ones first),
-        and nothing more starts.
+        nothing more starts, and ``KeyboardInterrupt`` is raised to the caller.
         """
         queue = list(runs)
         active: dict[Any, Run] = {}
@@ -147,9 +147,9 @@ class Dispatcher(Generic[Run]):
                     active.clear()
                     self.queued = self.running = 0
                     yield from sorted(stopped, key=lambda done: done[1] != 0)
-                    if queue and all(code == 0 for _, code in stopped):
-                        yield queue[0], INTERRUPTED  # runs were left undone
-                    return
+                    # The caller stops too, even where every run in progress
+                    # finished: a process still starting can miss a Ctrl-C.
+                    raise
                 for handle in ready:
                     run = active.pop(handle)
                     self.queued, self.running = len(queue), len(active)
