@@ -26,7 +26,9 @@ import yaml
 
 from .conftest import BIN, PIP, run
 
-pytestmark = pytest.mark.slow
+# Its projects are installed into this environment: under CI's ``-n``, the tests
+# that install into it (or, like test_install's, read it) share one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("this-environment")]
 # The generated project's own test command.
 GENERATED_PYTEST = [
     sys.executable,

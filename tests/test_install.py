@@ -333,6 +333,8 @@ def one_line_without_the_stack(python: Path, project: Path) -> list:
 
 
 @pytest.mark.slow
+# Its venvs see this environment's packages: not while others install into it.
+@pytest.mark.xdist_group("this-environment")
 @pytest.mark.parametrize("algorithm", FLAVOURS)
 @pytest.mark.parametrize("licence", LICENSES)
 def test_the_documented_command_installs_every_licence_and_flavour(

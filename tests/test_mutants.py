@@ -63,6 +63,8 @@ def test_a_list_that_no_longer_fits_the_code_is_an_error(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
+# It installs into this environment (see test_generated_project).
+@pytest.mark.xdist_group("this-environment")
 @pytest.mark.parametrize("algorithm", FLAVOURS)
 def test_the_fast_tests_kill_every_fast_mutant(bake, algorithm: str) -> None:
     project = bake(algorithm=algorithm, project_name=f"Mutants {algorithm}")

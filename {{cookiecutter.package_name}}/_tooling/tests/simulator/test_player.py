@@ -35,13 +35,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def player_pids() -> list[int]:
-    """Running player processes (any port)."""
+def player_pids(results: Path) -> list[int]:
+    """Running player processes of the runs in ``results`` (their -logFile is there).
+
+    Only this test's: other tests, run at the same time, have players too."""
     return [
         process.pid
-        for process in psutil.process_iter(["cmdline"])
+        for process in _processes_mentioning(str(results))
         if any(part.endswith("-player") for part in (process.info["cmdline"] or [])[:2])
-        and process.pid != os.getpid()
     ]
 
 
@@ -112,7 +113,7 @@ def test_mlagents_learn_trains_through_the_player(
         assert "INFO trainer closed the connection" in text, text
         assert "ERROR" not in text, text
     time.sleep(1)
-    assert player_pids() == []
+    assert player_pids(tmp_path / "results") == []
 
 
 def test_environment_parameters_reach_the_simulator(
@@ -147,7 +148,7 @@ def test_killed_player_stops_training_cleanly_and_resume_works(
     while not list(checkpoints.glob("3DBall-*.pt")) and time.monotonic() < deadline:
         time.sleep(1)
     assert list(checkpoints.glob("3DBall-*.pt")), "no checkpoint before the kill"
-    for pid in player_pids():
+    for pid in player_pids(results):
         os.kill(pid, signal.SIGKILL)
     output, _ = trainer.communicate(timeout=180)
     assert trainer.returncode != 0
@@ -155,7 +156,7 @@ def test_killed_player_stops_training_cleanly_and_resume_works(
         "Environment shut down" in output
         or "exceeded the allowed number of restarts" in output
     )
-    assert player_pids() == []
+    assert player_pids(results) == []
 
     config_short = write_config(tmp_path, config_dict, max_steps=6000)
     resumed = run_learn(learn(config_short, results, "killed", "--resume"))
@@ -179,13 +180,13 @@ def test_player_exits_when_its_trainer_dies(
         assert time.monotonic() < deadline, "the player never connected"
         time.sleep(0.5)
     assert "seed 1, 2 area(s)" in log.read_text()
-    assert player_pids()
+    assert player_pids(results)
     trainer.kill()  # SIGKILL: the trainer gets no chance to say goodbye
     trainer.wait(timeout=30)
     deadline = time.monotonic() + 10
-    while player_pids() and time.monotonic() < deadline:
+    while player_pids(results) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert player_pids() == [], "the player outlived its trainer"
+    assert player_pids(results) == [], "the player outlived its trainer"
     # ML-Agents' own environment worker can linger after a SIGKILL; clean it up.
     for process in _processes_mentioning(str(results)):
         process.kill()
