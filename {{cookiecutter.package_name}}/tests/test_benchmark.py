@@ -13,10 +13,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from {{ cookiecutter.package_name }}.benchmark.command import has_simulator, main
+from {{ cookiecutter.package_name }}.benchmark.report import closing_note, compare
 from {{ cookiecutter.package_name }}.benchmark.stats import (
     mann_whitney,
     median,
@@ -51,6 +53,31 @@ def test_mann_whitney_exact_p_values() -> None:
     p = mann_whitney([1.0, 2.0, 3.0], [math.inf, math.inf, 4.0])
     assert p == pytest.approx(2 / 20)
     assert 0.05 < mann_whitney([1, 3, 5, 7, 9], [2, 4, 6, 8, 10]) <= 1.0
+
+
+def test_closing_note_counts_the_runs_that_reached_the_goal() -> None:
+    # 1 of 3 of ours reached it, 0 of 3 of the twin's: no median to compare.
+    def run(trainer: str, steps: int | None, speed: float) -> dict:
+        return {
+            "trainer_type": trainer,
+            "steps_to_threshold": steps,
+            "steps_per_second": speed,
+            "wall_seconds": 10.0,
+        }
+
+    runs = [run("ours", 900, 300.0), run("ours", None, 310.0), run("ours", None, 320.0)]
+    runs += [
+        run("twin", None, 150.0),
+        run("twin", None, 160.0),
+        run("twin", None, 140.0),
+    ]
+    figures = compare(runs, "ours", "twin")
+    assert figures is not None
+    task = SimpleNamespace(name="Task-v0", threshold=-100.0)
+    note = closing_note(task, figures, runs, ("ours", "twin"))[0]  # type: ignore[arg-type]
+    assert "ours reached -100 in 1 of 3 runs, twin in 0 of 3: no ratio of steps" in note
+    assert "Steps per second: 2.07 times (310 against 150" in note
+    assert "never steps" not in note
 
 
 def test_the_tasks_listed_say_whether_3dball_is_there(

@@ -108,9 +108,13 @@ def closing_note(
     )
     lines = [f"**{task.name}.** "]
     if math.isnan(steps_ratio):
+        reached = [sum(math.isfinite(s) for s in side) for side in figures["steps"]]
         lines[0] += (
-            f"{ours} took a median of {_steps(my_steps)} steps to {goal} against "
-            f"{_steps(their_steps)} for {theirs}: no ratio, as at least one never got there."
+            f"{ours} reached {goal} in {reached[0]} of {len(figures['steps'][0])} "
+            f"runs, {theirs} in {reached[1]} of {len(figures['steps'][1])}: no ratio "
+            "of steps, as the median run of at least one never got there. "
+            f"Steps per second: {speed_ratio:.2f} times ({my_speed:,.0f} against "
+            f"{their_speed:,.0f}; {_verdict(figures['speed_p'], my_speed, their_speed, False)})."
         )
     else:
         lines[0] += (

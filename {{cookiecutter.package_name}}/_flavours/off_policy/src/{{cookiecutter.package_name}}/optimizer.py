@@ -57,6 +57,7 @@ from mlagents.trainers.torch_entities.networks import ValueNetwork
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import ObsUtil
 
+from .replay_buffer import actions_from, rows_tensor
 from .settings import (
     LEARNING_RATE_FLOOR,
     {{ cookiecutter.trainer_class_name }}Settings,
@@ -184,21 +185,16 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         """Every field ``update`` reads, converted to a tensor once."""
         n_obs = len(self.policy.behavior_spec.observation_specs)
         return Minibatch(
-            obs=[
-                ModelUtils.list_to_tensor(o) for o in ObsUtil.from_buffer(batch, n_obs)
-            ],
+            obs=[rows_tensor(batch, ObsUtil.get_name_at(i)) for i in range(n_obs)],
             next_obs=[
-                ModelUtils.list_to_tensor(o)
-                for o in ObsUtil.from_buffer_next(batch, n_obs)
+                rows_tensor(batch, ObsUtil.get_name_at_next(i)) for i in range(n_obs)
             ],
-            actions=AgentAction.from_buffer(batch),
-            action_masks=ModelUtils.list_to_tensor(batch[BufferKey.ACTION_MASK]),
-            dones=ModelUtils.list_to_tensor(batch[BufferKey.DONE]),
-            masks=ModelUtils.list_to_tensor(batch[BufferKey.MASKS], dtype=torch.bool),
+            actions=actions_from(batch),
+            action_masks=rows_tensor(batch, BufferKey.ACTION_MASK),
+            dones=rows_tensor(batch, BufferKey.DONE),
+            masks=rows_tensor(batch, BufferKey.MASKS, dtype=torch.bool),
             rewards={
-                name: ModelUtils.list_to_tensor(
-                    batch[RewardSignalUtil.rewards_key(name)]
-                )
+                name: rows_tensor(batch, RewardSignalUtil.rewards_key(name))
                 for name in self.stream_names
             },
             memories=_sequence_starts(
@@ -511,8 +507,5 @@ def _sequence_starts(
     """Recurrent memories at the start of each sequence (None without memory)."""
     if key not in batch:  # reading batch[key] would add an empty field
         return None
-    memories: list[torch.Tensor] = [
-        ModelUtils.list_to_tensor(batch[key][i])
-        for i in range(0, len(batch[key]), sequence_length)
-    ]
-    return torch.stack(memories).unsqueeze(0) if memories else None
+    memories = rows_tensor(batch, key)[::sequence_length]
+    return memories.unsqueeze(0) if len(memories) else None

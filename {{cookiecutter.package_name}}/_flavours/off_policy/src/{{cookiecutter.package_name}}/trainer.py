@@ -6,7 +6,7 @@ Data flow, in the order ML-Agents calls it:
    environment (and reloads the replay buffer on ``--resume``).
 2. ``create_optimizer`` builds the optimizer that owns the Q networks and the loss.
 3. ``_process_trajectory`` appends each trajectory's transitions to the replay
-   buffer (``update_buffer``).
+   buffer (``update_buffer``, a ``ReplayBuffer``).
 4. ``OffPolicyTrainer._update_policy`` samples minibatches from the buffer and
    calls ``optimizer.update`` once every ``steps_per_update`` agent steps.
 
@@ -30,8 +30,8 @@ from mlagents_envs.base_env import BehaviorSpec
 
 from .onnx_export import OnnxSafeModelSaver
 from .optimizer import {{ cookiecutter.trainer_class_name }}Optimizer
+from .replay_buffer import ReplayBuffer
 from .settings import {{ cookiecutter.trainer_class_name }}Settings
-from .update_buffer import UpdateBuffer
 
 TRAINER_NAME = "{{ cookiecutter.trainer_type }}"
 
@@ -62,8 +62,9 @@ class {{ cookiecutter.trainer_class_name }}(OffPolicyTrainer):
             {{ cookiecutter.trainer_class_name }}Settings,
             trainer_settings.hyperparameters,
         )
-        # AgentBuffer with faster sampling and shuffling, same rows (update_buffer.py).
-        self.update_buffer = UpdateBuffer()
+        # AgentBuffer that also keeps each field as one array, and samples
+        # minibatches from them: same rows, fewer conversions (replay_buffer.py).
+        self.update_buffer = ReplayBuffer()
         self.policy: TorchPolicy = None  # type: ignore[assignment]
         self.optimizer: {{ cookiecutter.trainer_class_name }}Optimizer = None  # type: ignore[assignment]
 
