@@ -5,7 +5,8 @@ list, the array must hold the same rows, or be built again. A minibatch's
 ``rows_tensor`` must equal ``ModelUtils.list_to_tensor`` of the same minibatch
 sampled from an ``AgentBuffer`` with the same random draws, except where the
 minibatch itself was written to, and it must refuse rows of a buffer that
-changed after sampling.
+changed after sampling. A recurrent update starts each sequence from the
+memory stored at its first row.
 """
 
 import io
@@ -24,6 +25,7 @@ from mlagents.trainers.torch_entities.agent_action import AgentAction
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import ObsUtil
 
+from {{ cookiecutter.package_name }}.optimizer import _sequence_starts
 from {{ cookiecutter.package_name }}.replay_buffer import (
     ArrayField,
     ReplayBuffer,
@@ -196,3 +198,12 @@ def test_a_buffer_loaded_from_a_file_keeps_its_arrays() -> None:
         [5.0, 6.0, 7.0, 8.0],
         [0.0, 1.0, 2.0, 3.0],
     ]
+
+
+def test_a_recurrent_update_starts_each_sequence_from_its_first_memory() -> None:
+    buffer = filled(ReplayBuffer(), 0, 40)
+    batch = buffer.take(list(range(8, 16)) + list(range(28, 36)))  # 2 sequences of 8
+    memories = _sequence_starts(batch, BufferKey.MEMORY, sequence_length=8)
+    assert memories is not None and memories.shape == (1, 2, 4)
+    assert memories[0, :, 0].tolist() == [8.0, 28.0]
+    assert _sequence_starts(batch, BufferKey.ADVANTAGES, sequence_length=8) is None
