@@ -1,24 +1,27 @@
-"""Why Stable-Baselines3's PPO needs fewer samples than ML-Agents' on CartPole-v1.
+"""Why Stable-Baselines3's PPO needs fewer samples than ML-Agents' on CartPole-v1 and Acrobot-v1.
 
 The benchmark's Gymnasium section trains ours, ML-Agents' ``ppo`` and SB3's PPO
-on CartPole-v1 with rl-baselines3-zoo's settings mapped onto both libraries.
+on each task with rl-baselines3-zoo's settings mapped onto both libraries.
 The mapping covers every hyperparameter both have; what is left over is what
 ML-Agents cannot be told: its network (Swish activations, its own
 initialisation) and its optimizer details (no gradient clipping, Adam's
-default epsilon, a clip range that decays to 0.1 rather than 0). This script
-moves SB3 towards ML-Agents one of those differences at a time, then all of
-them, and counts the steps each variant needs to reach the benchmark's goal
-(a mean return above 475 over 20 consecutive episodes, read from SB3's
-``Monitor`` as the benchmark reads it), over the same seeds.
+default epsilon, a clip range that decays to 0.1 rather than 0) and, where the
+zoo normalizes, its reward scaling (ML-Agents scales observations only). This
+script moves SB3 towards ML-Agents one of those differences at a time, then all
+of them, and counts the steps each variant needs to reach the benchmark's goal
+(CartPole: a mean return above 475 over 20 consecutive episodes; Acrobot:
+above -100; read from SB3's ``Monitor`` as the benchmark reads it), over the
+same seeds.
 
 A variant that needs clearly more steps than the zoo's settings explains that
 much of the gap; if "all of ML-Agents' differences" lands where ours does, the
 gap belongs to those settings, not to the algorithm.
 
-Usage: python scripts/sample_gap.py [--seeds 10] [--budget 100000] [--out FILE]
-(needs stable-baselines3 and gymnasium: scripts/bootstrap.sh installs both).
-Each finished run is kept under build/sample-gap/, so an interrupted call
-resumes. The markdown table goes to --out (default: standard output).
+Usage: python scripts/sample_gap.py [--task CartPole-v1] [--seeds 10]
+[--budget 100000] [--jobs 1] [--out FILE] (needs stable-baselines3 and
+gymnasium: scripts/bootstrap.sh installs both). Each finished run is kept
+under build/sample-gap/, so an interrupted call resumes. The markdown table
+goes to --out (default: standard output). Add a task to ``STUDIES``.
 """
 
 from __future__ import annotations
@@ -30,54 +33,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ENV_ID = "CartPole-v1"
-THRESHOLD = 475.0
 WINDOW = 20  # the benchmark's GYMNASIUM_WINDOW
-# rl-baselines3-zoo hyperparams/ppo.yml, CartPole-v1 (commit 208b6fd); SB3's
-# defaults otherwise (a 64x64 Tanh MLP for the policy and one for the value,
-# orthogonal initialisation, max_grad_norm 0.5, Adam eps 1e-5).
-ZOO: dict[str, Any] = dict(
-    n_steps=32,
-    batch_size=256,
-    gae_lambda=0.8,
-    gamma=0.98,
-    n_epochs=20,
-    ent_coef=0.0,
-)
-COPIES = 8
 CLEARLY_MORE = 1.3  # a median this many times the zoo's is "clearly more"
-LEARNING_RATE = 1e-3  # lin_0.001: decays linearly to 0
-CLIP_RANGE = 0.2  # lin_0.2
-
-
-INTRO = """\
-Written by `scripts/sample_gap.py`. On CartPole-v1 the generated PPO-style
-trainer and ML-Agents' `ppo` need more steps than Stable-Baselines3's PPO at
-the zoo's settings mapped onto both (the Gymnasium section above). The mapping
-covers every hyperparameter the two libraries share; what it cannot carry is
-listed below. Here SB3 is moved towards ML-Agents one of those differences at a
-time, then all of them, over the same seeds: a difference that costs SB3 many
-steps is one that costs ours the same."""
-WHAT_WE_DO = """\
-What the package does about it. Gradient clipping belongs to the algorithm's
-update: the PPO-style flavours have `max_grad_norm` (0, no clipping, by
-default, as ML-Agents' `ppo` and `poca`), and the Gymnasium tasks and the
-example configs give ours the zoo's value (0.5 unless the entry sets it), while
-the built-in twin trains without, having no such setting. Swish and the
-initialisation are ML-Agents' network, which the generated trainer reuses
-(`network_settings` has no activation or initialisation to set): they stay,
-and the report's mapping notes name them. The clip range's floor (0.1) and
-Adam's epsilon (1e-8) are kept as ML-Agents' `ppo` has them, so that ours stays
-its twin: their cost is in the table."""
-
-
-def linear(start: float, end: float = 0.0) -> Callable[[float], float]:
-    """SB3 schedule of ``progress_remaining`` (1 -> 0): ``start`` down to ``end``."""
-    return lambda progress: end + (start - end) * progress
-
 
 # What ML-Agents' PPO does differently from SB3's at the zoo's settings, each as
 # SB3 can be told it.
@@ -88,29 +50,137 @@ DIFFERENCES = {
     "no-grad-clip": "no gradient clipping (SB3: max_grad_norm 0.5)",
     "adam-eps": "Adam's epsilon 1e-8 (torch's default, as ML-Agents) instead of 1e-5",
     "clip-floor": "the clip range decays to 0.1 (ML-Agents' floor) instead of 0",
-}
-VARIANTS: dict[str, tuple[str, frozenset[str]]] = {
-    "zoo": ("the zoo's settings, as the benchmark trains SB3", frozenset()),
-    **{name: (about, frozenset([name])) for name, about in DIFFERENCES.items()},
-    "all-but-swish": (
-        "every difference above but Swish",
-        frozenset(DIFFERENCES) - {"swish"},
-    ),
-    "all": (
-        "every difference above: ML-Agents' PPO, as far as SB3 can be told",
-        frozenset(DIFFERENCES),
-    ),
+    "obs-norm-only": "VecNormalize scales observations only, as ML-Agents' "
+    "`normalize` does (the zoo's scales rewards too)",
 }
 
 
-def sb3_arguments(differences: frozenset[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Study:
+    """One task: the zoo's PPO settings there, and the differences to try."""
+
+    env_id: str
+    threshold: float
+    copies: int  # the zoo's n_envs
+    zoo: dict[str, Any]  # PPO's keyword arguments, besides the two below
+    learning_rate: float
+    clip_range: float
+    linear: bool  # the zoo's lin_ schedules (else constants)
+    normalize: bool  # the zoo's normalize: VecNormalize(gamma=the zoo's gamma)
+    differences: tuple[str, ...]  # keys of DIFFERENCES that apply here
+    intro: str
+    what_we_do: str
+
+    def variants(self) -> dict[str, tuple[str, frozenset[str]]]:
+        """The zoo, each difference alone, every one but Swish, and all of them."""
+        variants = {
+            "zoo": ("the zoo's settings, as the benchmark trains SB3", frozenset())
+        }
+        variants |= {
+            name: (DIFFERENCES[name], frozenset([name])) for name in self.differences
+        }
+        if len(self.differences) > 2 and "swish" in self.differences:
+            variants["all-but-swish"] = (
+                "every difference above but Swish",
+                frozenset(self.differences) - {"swish"},
+            )
+        variants["all"] = (
+            "every difference above: ML-Agents' PPO, as far as SB3 can be told",
+            frozenset(self.differences),
+        )
+        return variants
+
+
+CARTPOLE = Study(
+    env_id="CartPole-v1",
+    threshold=475.0,
+    copies=8,
+    # rl-baselines3-zoo hyperparams/ppo.yml, CartPole-v1 (commit 208b6fd); SB3's
+    # defaults otherwise (a 64x64 Tanh MLP for the policy and one for the value,
+    # orthogonal initialisation, max_grad_norm 0.5, Adam eps 1e-5).
+    zoo=dict(
+        n_steps=32,
+        batch_size=256,
+        gae_lambda=0.8,
+        gamma=0.98,
+        n_epochs=20,
+        ent_coef=0.0,
+    ),
+    learning_rate=1e-3,  # lin_0.001: decays linearly to 0
+    clip_range=0.2,  # lin_0.2
+    linear=True,
+    normalize=False,
+    differences=("swish", "mlagents-init", "no-grad-clip", "adam-eps", "clip-floor"),
+    intro="""\
+Written by `scripts/sample_gap.py`. On CartPole-v1 the generated PPO-style
+trainer and ML-Agents' `ppo` need more steps than Stable-Baselines3's PPO at
+the zoo's settings mapped onto both (the Gymnasium section above). The mapping
+covers every hyperparameter the two libraries share; what it cannot carry is
+listed below. Here SB3 is moved towards ML-Agents one of those differences at a
+time, then all of them, over the same seeds: a difference that costs SB3 many
+steps is one that costs ours the same.""",
+    what_we_do="""\
+What the package does about it. Gradient clipping belongs to the algorithm's
+update: the PPO-style flavours have `max_grad_norm` (0, no clipping, by
+default, as ML-Agents' `ppo` and `poca`), and the Gymnasium tasks and the
+example configs give ours the zoo's value (0.5 unless the entry sets it), while
+the built-in twin trains without, having no such setting. Swish and the
+initialisation are ML-Agents' network, which the generated trainer reuses
+(`network_settings` has no activation or initialisation to set): they stay,
+and the report's mapping notes name them. The clip range's floor (0.1) and
+Adam's epsilon (1e-8) are kept as ML-Agents' `ppo` has them, so that ours stays
+its twin: their cost is in the table.""",
+)
+
+ACROBOT = Study(
+    env_id="Acrobot-v1",
+    threshold=-100.0,
+    copies=16,
+    # rl-baselines3-zoo hyperparams/ppo.yml, Acrobot-v1: normalize, 16 copies;
+    # SB3's defaults otherwise (batch 64, learning rate 3e-4, clip range 0.2).
+    zoo=dict(n_steps=256, gae_lambda=0.94, gamma=0.99, n_epochs=4, ent_coef=0.0),
+    learning_rate=3e-4,
+    clip_range=0.2,
+    linear=False,
+    normalize=True,
+    # Ours gets the zoo's max_grad_norm (0.5) and constant schedules: no
+    # clipping or clip-floor difference to try here.
+    differences=("obs-norm-only", "swish", "mlagents-init", "adam-eps"),
+    intro="""\
+Written by `scripts/sample_gap.py`. On Acrobot-v1 the generated PPO-style
+trainer and ML-Agents' `ppo` reach the goal in few runs where Stable-Baselines3's
+PPO reaches it in all, at the zoo's settings mapped onto both (the Gymnasium
+section above). The zoo's entry normalizes (`normalize: true`): SB3's
+VecNormalize scales rewards by a running estimate of the discounted return's
+spread, as well as observations; ML-Agents' `normalize` scales observations
+only, and has no reward scaling to map it to. Here SB3 is moved towards
+ML-Agents one difference at a time, then all of them, over the same seeds.""",
+    what_we_do="""\
+What the package does about it: nothing yet. Reward scaling is a setting
+ML-Agents' PPO does not have, and ours keeps ML-Agents' PPO as its twin; the
+table says what leaving it out costs SB3 on this task.""",
+)
+
+STUDIES = {study.env_id: study for study in (CARTPOLE, ACROBOT)}
+
+
+def linear(start: float, end: float = 0.0) -> Callable[[float], float]:
+    """SB3 schedule of ``progress_remaining`` (1 -> 0): ``start`` down to ``end``."""
+    return lambda progress: end + (start - end) * progress
+
+
+def sb3_arguments(study: Study, differences: frozenset[str]) -> dict[str, Any]:
     """PPO's keyword arguments for the zoo's settings with ``differences``."""
     import torch
 
     policy_kwargs: dict[str, Any] = {}
-    arguments: dict[str, Any] = dict(
-        ZOO, learning_rate=linear(LEARNING_RATE), clip_range=linear(CLIP_RANGE)
-    )
+    arguments: dict[str, Any] = dict(study.zoo)
+    if study.linear:
+        arguments["learning_rate"] = linear(study.learning_rate)
+        arguments["clip_range"] = linear(study.clip_range)
+    else:
+        arguments["learning_rate"] = study.learning_rate
+        arguments["clip_range"] = study.clip_range
     if "swish" in differences:
         policy_kwargs["activation_fn"] = torch.nn.SiLU
     if "mlagents-init" in differences:
@@ -121,7 +191,7 @@ def sb3_arguments(differences: frozenset[str]) -> dict[str, Any]:
         arguments["max_grad_norm"] = float("inf")
     if "clip-floor" in differences:
         # ModelUtils.DecayedValue(epsilon_schedule, 0.2, 0.1, max_steps)
-        arguments["clip_range"] = linear(CLIP_RANGE, 0.1)
+        arguments["clip_range"] = linear(study.clip_range, 0.1)
     return dict(arguments, policy_kwargs=policy_kwargs)
 
 
@@ -152,41 +222,56 @@ def ml_agents_init(policy: Any) -> None:
     init(policy.value_net, "xavier")
 
 
-def steps_to(returns: list[float], end_steps: list[int]) -> int | None:
-    """The step at which WINDOW consecutive returns first average above THRESHOLD."""
+def steps_to(
+    returns: list[float], end_steps: list[int], threshold: float
+) -> int | None:
+    """The step at which WINDOW consecutive returns first average above ``threshold``."""
     for last in range(WINDOW - 1, len(returns)):
-        if sum(returns[last - WINDOW + 1 : last + 1]) / WINDOW > THRESHOLD:
+        if sum(returns[last - WINDOW + 1 : last + 1]) / WINDOW > threshold:
             return end_steps[last]
     return None
 
 
-def train(variant: str, seed: int, budget: int) -> dict[str, Any]:
+def train(task: str, variant: str, seed: int, budget: int) -> dict[str, Any]:
     """One SB3 run of ``variant``; stops at the goal, as the benchmark's runs do."""
+    import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.env_util import make_vec_env
     from stable_baselines3.common.logger import Logger
+    from stable_baselines3.common.vec_env import VecNormalize
 
-    _, differences = VARIANTS[variant]
+    # One thread, as ML-Agents' runs use here (mlagents.torch_utils): a 64x64
+    # network gains nothing from more, and threads that wait on a loaded
+    # machine cost far more than they save.
+    torch.set_num_threads(1)
+    study = STUDIES[task]
+    _, differences = study.variants()[variant]
     returns: list[float] = []
     end_steps: list[int] = []
 
     class Goal(BaseCallback):
         def _on_step(self) -> bool:
             for info in self.locals["infos"]:
-                if "episode" in info:
+                if "episode" in info:  # Monitor's, before any VecNormalize
                     returns.append(float(info["episode"]["r"]))
                     end_steps.append(self.num_timesteps)
-            return steps_to(returns[-WINDOW:], end_steps[-WINDOW:]) is None
+            recent = returns[-WINDOW:], end_steps[-WINDOW:]
+            return steps_to(*recent, study.threshold) is None
 
-    env = make_vec_env(ENV_ID, n_envs=COPIES, seed=seed)
+    env = make_vec_env(study.env_id, n_envs=study.copies, seed=seed)
+    if study.normalize:
+        gamma = float(study.zoo["gamma"])
+        env = VecNormalize(
+            env, gamma=gamma, norm_reward="obs-norm-only" not in differences
+        )
     model = PPO(
         "MlpPolicy",
         env,
         seed=seed,
         device="cpu",
         verbose=0,
-        **sb3_arguments(differences),
+        **sb3_arguments(study, differences),
     )
     if "mlagents-init" in differences:
         ml_agents_init(model.policy)
@@ -199,13 +284,13 @@ def train(variant: str, seed: int, budget: int) -> dict[str, Any]:
         "variant": variant,
         "seed": seed,
         "budget": budget,
-        "steps_to_goal": steps_to(returns, end_steps),
+        "steps_to_goal": steps_to(returns, end_steps, study.threshold),
         "steps": int(model.num_timesteps),
         "seconds": time.perf_counter() - started,
     }
 
 
-def table(records: dict[str, list[dict[str, Any]]], budget: int) -> str:
+def table(study: Study, records: dict[str, list[dict[str, Any]]], budget: int) -> str:
     """The markdown table: per variant, runs that reached the goal and the median."""
     zoo = _median(records["zoo"], budget)
     lines = [
@@ -213,7 +298,7 @@ def table(records: dict[str, list[dict[str, Any]]], budget: int) -> str:
         "/ zoo | every run (- : not reached) |",
         "|---|---|---|---|---|---|",
     ]
-    for name, (about, _) in VARIANTS.items():
+    for name, (about, _) in study.variants().items():
         runs = records[name]
         reached = [r for r in runs if r["steps_to_goal"] is not None]
         median = _median(runs, budget)
@@ -229,10 +314,10 @@ def table(records: dict[str, list[dict[str, Any]]], budget: int) -> str:
     return "\n".join(lines)
 
 
-def reading(records: dict[str, list[dict[str, Any]]], budget: int) -> str:
+def reading(study: Study, records: dict[str, list[dict[str, Any]]], budget: int) -> str:
     """One sentence: which single differences cost SB3 clearly more steps."""
     zoo = _median(records["zoo"], budget)
-    ratios = {name: _median(records[name], budget) / zoo for name in DIFFERENCES}
+    ratios = {name: _median(records[name], budget) / zoo for name in study.differences}
     costly = sorted((r, n) for n, r in ratios.items() if r >= CLEARLY_MORE)
     cheap = sorted((r, n) for n, r in ratios.items() if r < CLEARLY_MORE)
     say = ", ".join
@@ -265,11 +350,21 @@ def versions() -> str:
     )
 
 
+def record_path(cache: Path, task: str, variant: str, seed: int, budget: int) -> Path:
+    return cache / task / f"{variant}-seed{seed}-budget{budget}.json"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--task", choices=sorted(STUDIES), default=CARTPOLE.env_id, help="the task"
+    )
     parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N (default 10)")
     parser.add_argument(
         "--budget", type=int, default=100_000, help="steps per run (default 100000)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="runs side by side (default 1)"
     )
     parser.add_argument("--out", type=Path, help="markdown file (default: stdout)")
     parser.add_argument(
@@ -279,8 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         help="finished runs, kept for resuming (default build/sample-gap)",
     )
     args = parser.parse_args(argv)
-    if args.seeds < 1 or args.budget < 1:
-        parser.error("--seeds and --budget must be at least 1")
+    if args.seeds < 1 or args.budget < 1 or args.jobs < 1:
+        parser.error("--seeds, --budget and --jobs must be at least 1")
     try:
         import gymnasium  # noqa: F401
         import stable_baselines3  # noqa: F401
@@ -291,51 +386,65 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    import torch
-
-    # One thread, as ML-Agents' runs use here (mlagents.torch_utils): a 64x64
-    # network gains nothing from more, and threads that wait on a loaded
-    # machine cost far more than they save.
-    torch.set_num_threads(1)
-    records: dict[str, list[dict[str, Any]]] = {name: [] for name in VARIANTS}
-    total = len(VARIANTS) * args.seeds
+    study = STUDIES[args.task]
+    variants = study.variants()
+    runs = [(name, seed) for name in variants for seed in range(1, args.seeds + 1)]
+    records: dict[tuple[str, int], dict[str, Any]] = {}
     done = 0
-    for name in VARIANTS:
-        for seed in range(1, args.seeds + 1):
-            done += 1
-            path = args.cache / f"{name}-seed{seed}-budget{args.budget}.json"
-            if path.exists():
-                record = json.loads(path.read_text())
-                state = "kept"
-            else:
-                record = train(name, seed, args.budget)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(record))
-                state = f"{record['seconds']:.0f} s"
-            reached = record["steps_to_goal"]
-            print(
-                f"[{done}/{total}] {name}, seed {seed}: "
-                + (f"goal at {reached:,} steps" if reached else "goal not reached")
-                + f" ({state})",
-                file=sys.stderr,
-                flush=True,
-            )
-            records[name].append(record)
 
+    def report(name: str, seed: int, record: dict[str, Any], state: str) -> None:
+        nonlocal done
+        done += 1
+        records[name, seed] = record
+        reached = record["steps_to_goal"]
+        print(
+            f"[{done}/{len(runs)}] {study.env_id}, {name}, seed {seed}: "
+            + (f"goal at {reached:,} steps" if reached else "goal not reached")
+            + f" ({state})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    to_train = []
+    for name, seed in runs:
+        path = record_path(args.cache, study.env_id, name, seed, args.budget)
+        if path.exists():
+            report(name, seed, json.loads(path.read_text()), "kept")
+        else:
+            to_train.append((name, seed))
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {
+            pool.submit(train, study.env_id, name, seed, args.budget): (name, seed)
+            for name, seed in to_train
+        }
+        for future in as_completed(futures):
+            name, seed = futures[future]
+            record = future.result()
+            path = record_path(args.cache, study.env_id, name, seed, args.budget)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(record))
+            report(name, seed, record, f"{record['seconds']:.0f} s")
+
+    by_variant = {
+        name: [records[name, seed] for seed in range(1, args.seeds + 1)]
+        for name in variants
+    }
+    normalized = ", VecNormalize as the zoo's entry says" if study.normalize else ""
     text = "\n".join(
         [
-            INTRO,
+            study.intro,
             "",
-            f"SB3 PPO on {ENV_ID}, {COPIES} copies, seeds 1 to {args.seeds}, "
-            f"{args.budget:,} steps at most; goal: a mean return above "
-            f"{THRESHOLD:g} over {WINDOW} episodes (a run that never gets there "
-            f"counts as {2 * args.budget:,} steps in the median). {versions()}.",
+            f"SB3 PPO on {study.env_id}, {study.copies} copies{normalized}, seeds 1 "
+            f"to {args.seeds}, {args.budget:,} steps at most; goal: a mean return "
+            f"above {study.threshold:g} over {WINDOW} episodes (a run that never "
+            f"gets there counts as {2 * args.budget:,} steps in the median). "
+            f"{versions()}.",
             "",
-            table(records, args.budget),
+            table(study, by_variant, args.budget),
             "",
-            reading(records, args.budget),
+            reading(study, by_variant, args.budget),
             "",
-            WHAT_WE_DO,
+            study.what_we_do,
             "",
         ]
     )
