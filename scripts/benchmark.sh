@@ -8,9 +8,9 @@
 #   gymnasium-off-policy                 Pendulum, MountainCarContinuous, MuJoCo's
 #                                        InvertedPendulum), with Stable-Baselines3 as a
 #                                        third trainer and rl-baselines3-zoo's scores;
-#   sample-gap, sample-gap-acrobot       scripts/sample_gap.py: SB3's PPO on CartPole
-#                                        (Acrobot) moved towards ML-Agents' one
-#                                        difference at a time;
+#   sample-gap, sample-gap-acrobot,      scripts/sample_gap.py: SB3's PPO on CartPole
+#   sample-gap-mountaincar               (Acrobot, MountainCarContinuous) moved towards
+#                                        ML-Agents' one difference at a time;
 #   update-share                         scripts/update_share.py: one gradient step of
 #                                        ours and SB3's split into networks and own code.
 # The 3DBall sections take about 40 minutes on 2 quiet cores; the Gymnasium ones
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 ROOT="$(pwd)"
 WORK=build/benchmarks
-ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap sample-gap-acrobot update-share"
+ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap sample-gap-acrobot sample-gap-mountaincar update-share"
 SECTIONS=${SECTIONS:-$ALL_SECTIONS}
 mkdir -p "$WORK" docs
 
@@ -49,6 +49,7 @@ heading_of() {
         gymnasium-*) echo "## $(flavour_of "$1") on Gymnasium: " ;;
         sample-gap) echo "## CartPole-v1, PPO: where SB3's samples go" ;;
         sample-gap-acrobot) echo "## Acrobot-v1, PPO: where SB3's samples go" ;;
+        sample-gap-mountaincar) echo "## MountainCarContinuous-v0, PPO: where SB3's samples go" ;;
         update-share) echo "## One gradient step: ML-Agents' networks, or the trainer's own code" ;;
         *) echo "## $1: " ;;
     esac
@@ -56,9 +57,12 @@ heading_of() {
 
 for section in $SECTIONS; do
     if [[ $section == sample-gap* ]]; then
-        # SB3 alone, 10 seeds per variant; both tasks' runs are kept in one cache.
-        task=CartPole-v1
-        [ "$section" = sample-gap-acrobot ] && task=Acrobot-v1
+        # SB3 alone, 10 seeds per variant; every task's runs are kept in one cache.
+        case $section in
+            sample-gap-acrobot) task=Acrobot-v1 ;;
+            sample-gap-mountaincar) task=MountainCarContinuous-v0 ;;
+            *) task=CartPole-v1 ;;
+        esac
         mkdir -p "$WORK/$section"
         .venv/bin/python scripts/sample_gap.py --task "$task" --cache "$WORK/sample-gap/runs" \
             --out "$WORK/$section/report.md" --jobs 2
