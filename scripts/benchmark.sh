@@ -9,8 +9,8 @@
 #                                        InvertedPendulum), with Stable-Baselines3 as a
 #                                        third trainer and rl-baselines3-zoo's scores;
 #   sample-gap, sample-gap-acrobot,      scripts/sample_gap.py: SB3's PPO on CartPole
-#   sample-gap-mountaincar               (Acrobot, MountainCarContinuous) moved towards
-#                                        ML-Agents' one difference at a time;
+#   sample-gap-mountaincar,              (Acrobot, MountainCarContinuous, InvertedPendulum)
+#   sample-gap-invertedpendulum          moved towards ML-Agents' one difference at a time;
 #   update-share                         scripts/update_share.py: one gradient step of
 #                                        ours and SB3's split into networks and own code.
 # The 3DBall sections take about 40 minutes on 2 quiet cores; the Gymnasium ones
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 ROOT="$(pwd)"
 WORK=build/benchmarks
-ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap sample-gap-acrobot sample-gap-mountaincar update-share"
+ALL_SECTIONS="on-policy off-policy cooperative gymnasium-on-policy gymnasium-off-policy sample-gap sample-gap-acrobot sample-gap-mountaincar sample-gap-invertedpendulum update-share"
 SECTIONS=${SECTIONS:-$ALL_SECTIONS}
 mkdir -p "$WORK" docs
 
@@ -50,10 +50,17 @@ heading_of() {
         sample-gap) echo "## CartPole-v1, PPO: where SB3's samples go" ;;
         sample-gap-acrobot) echo "## Acrobot-v1, PPO: where SB3's samples go" ;;
         sample-gap-mountaincar) echo "## MountainCarContinuous-v0, PPO: where SB3's samples go" ;;
+        sample-gap-invertedpendulum) echo "## InvertedPendulum-v5, PPO: where SB3's samples go" ;;
         update-share) echo "## One gradient step: ML-Agents' networks, or the trainer's own code" ;;
         *) echo "## $1: " ;;
     esac
 }
+
+# MuJoCo's InvertedPendulum-v5 needs the mujoco wheel (the generated packages'
+# [mujoco] extra), which scripts/bootstrap.sh leaves out.
+if [[ " $SECTIONS " == *" gymnasium-"* || " $SECTIONS " == *" sample-gap-invertedpendulum "* ]]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check "gymnasium[mujoco]>=1.0,<2"
+fi
 
 for section in $SECTIONS; do
     if [[ $section == sample-gap* ]]; then
@@ -61,6 +68,7 @@ for section in $SECTIONS; do
         case $section in
             sample-gap-acrobot) task=Acrobot-v1 ;;
             sample-gap-mountaincar) task=MountainCarContinuous-v0 ;;
+            sample-gap-invertedpendulum) task=InvertedPendulum-v5 ;;
             *) task=CartPole-v1 ;;
         esac
         mkdir -p "$WORK/$section"
