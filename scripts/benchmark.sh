@@ -87,7 +87,8 @@ for section in $SECTIONS; do
             .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
                 --no-build-isolation -e "$WORK/$section/$flavour/my_trainer"
             echo >>"$WORK/$section/report.md"
-            .venv/bin/python scripts/update_share.py >>"$WORK/$section/report.md"
+            .venv/bin/python scripts/update_share.py --processes 5 --repeats 7 \
+                >>"$WORK/$section/report.md"
         done
         continue
     fi

@@ -32,12 +32,14 @@ off-policy), ``pip install -e`` it with the ``yardsticks`` extra's packages, the
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import platform
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -217,16 +219,25 @@ def milliseconds(call: Callable[[], None], gradient_steps: int) -> float:
     return 1000 * (time.perf_counter() - start) / (calls * gradient_steps)
 
 
-def report(flavour: str, timings: dict[str, list[float]], repeats: int) -> str:
-    """The markdown table: per trainer, step, networks only, own code, ratios."""
-    median = {label: statistics.median(times) for label, times in timings.items()}
+def report(flavour: str, runs: list[dict[str, float]], repeats: int) -> str:
+    """The markdown table: per trainer, step, networks only, own code, ratios.
+
+    ``runs`` holds, per process, each label's median milliseconds; the table
+    shows the median over processes, and the range of ours' step / SB3's step.
+    """
+    median = {label: statistics.median(run[label] for run in runs) for label in runs[0]}
     title = {
         "on-policy": "CartPole-v1 shapes, PPO (zoo: 2x64, one minibatch of 256)",
         "off-policy": "Pendulum-v1 shapes, SAC (zoo: 2x256, one minibatch of 256)",
     }[flavour]
+    processes = (
+        f"; the median over {len(runs)} processes, one after the other"
+        if len(runs) > 1
+        else ""
+    )
     lines = [
         f"**{title}.** Milliseconds per gradient step, median of {repeats} "
-        f"interleaved repeats of {STEPS_PER_TIMING} steps; Python "
+        f"interleaved repeats of {STEPS_PER_TIMING} steps{processes}; Python "
         f"{platform.python_version()}, torch {torch.__version__}, one thread.",
         "",
         "| trainer | step | networks only | own code | step / SB3's step "
@@ -241,7 +252,37 @@ def report(flavour: str, timings: dict[str, list[float]], repeats: int) -> str:
             f"| {trainer} | {step:.2f} | {networks:.2f} | {own:.2f} "
             f"| {step / median['SB3']:.2f} | {own / sb3_own:.2f} |"
         )
+    if len(runs) > 1:
+        ratios = sorted(run["ours"] / run["SB3"] for run in runs)
+        sb3 = sorted(run["SB3"] for run in runs)
+        lines += [
+            "",
+            f"Per process, ours' step / SB3's step ranged from {ratios[0]:.2f} to "
+            f"{ratios[-1]:.2f}, and SB3's step from {sb3[0]:.2f} to {sb3[-1]:.2f} ms.",
+        ]
     return "\n".join(lines)
+
+
+def measure(repeats: int, fill: int) -> dict[str, float]:
+    """In this process: every label's median milliseconds per gradient step."""
+    from mlagents.plugins.trainer_type import (  # type: ignore[import-untyped]
+        register_trainer_plugins,
+    )
+    from my_trainer.benchmark import update_speed as us
+
+    register_trainer_plugins()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    np.random.seed(0)
+    steps = ppo_steps(us) if us.flavour() == "on-policy" else sac_steps(us, fill)
+    for call, gradient_steps in steps.values():  # warm-up: allocations, caches
+        milliseconds(call, gradient_steps)
+    timings: dict[str, list[float]] = {label: [] for label in steps}
+    for repeat in range(repeats):
+        print(f"repeat {repeat + 1}/{repeats}...", file=sys.stderr)
+        for label, (call, gradient_steps) in steps.items():
+            timings[label].append(milliseconds(call, gradient_steps))
+    return {label: statistics.median(times) for label, times in timings.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=15, help="default 15")
     parser.add_argument(
         "--fill", type=int, default=20_000, help="SAC's buffer fill (default 20000)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="fresh processes to measure in, one after the other (default 1)",
     )
     parser.add_argument("--out", type=Path, help="markdown file (default: stdout)")
     parser.add_argument(
@@ -258,10 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.intro:
         print(INTRO)
         return 0
+    if args.repeats < 1 or args.processes < 1:
+        parser.error("--repeats and --processes must be at least 1")
     try:
-        from mlagents.plugins.trainer_type import (  # type: ignore[import-untyped]
-            register_trainer_plugins,
-        )
         from my_trainer.benchmark import update_speed as us
     except ImportError as error:
         print(f"ERROR: render and install a flavour first ({error})", file=sys.stderr)
@@ -269,26 +315,23 @@ def main(argv: list[str] | None = None) -> int:
     if not us.sb3_available():
         print("ERROR: needs stable-baselines3 (scripts/bootstrap.sh)", file=sys.stderr)
         return 2
-    register_trainer_plugins()
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    np.random.seed(0)
     flavour = us.flavour()
-    if flavour == "on-policy":
-        steps = ppo_steps(us)
-    elif flavour == "off-policy":
-        steps = sac_steps(us, args.fill)
-    else:
+    if flavour not in ("on-policy", "off-policy"):
         print(f"ERROR: no SB3 twin for the {flavour} flavour", file=sys.stderr)
         return 2
-    for call, gradient_steps in steps.values():  # warm-up: allocations, caches
-        milliseconds(call, gradient_steps)
-    timings: dict[str, list[float]] = {label: [] for label in steps}
-    for repeat in range(args.repeats):
-        print(f"repeat {repeat + 1}/{args.repeats}...", file=sys.stderr)
-        for label, (call, gradient_steps) in steps.items():
-            timings[label].append(milliseconds(call, gradient_steps))
-    text = report(flavour, timings, args.repeats)
+    if args.processes == 1:
+        runs = [measure(args.repeats, args.fill)]
+    else:
+        # One fresh process at a time: how fast the same model runs depends on
+        # the process it was built in, by several percent (cause unknown; memory
+        # layout is one guess), so one process can mislead.
+        runs = []
+        context = multiprocessing.get_context("spawn")
+        for process in range(args.processes):
+            print(f"process {process + 1}/{args.processes}...", file=sys.stderr)
+            with ProcessPoolExecutor(1, mp_context=context) as pool:
+                runs.append(pool.submit(measure, args.repeats, args.fill).result())
+    text = report(flavour, runs, args.repeats)
     if args.out:
         args.out.write_text(text + "\n")
     print(text)
