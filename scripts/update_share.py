@@ -25,7 +25,7 @@ Both get the zoo's gradient clipping (PPO: max_grad_norm 0.5).
 
 Usage: render a flavour (``cookiecutter --no-input . algorithm=on-policy``, or
 off-policy), ``pip install -e`` it with the ``yardsticks`` extra's packages, then
-``python scripts/update_share.py [--repeats 15] [--out FILE]``. One torch thread.
+``python scripts/update_share.py [--repeats 15] [--processes 1] [--out FILE]``. One torch thread.
 ``scripts/benchmark.sh`` runs it for both flavours (section ``update-share``).
 """
 
