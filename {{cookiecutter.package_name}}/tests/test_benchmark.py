@@ -78,6 +78,19 @@ def test_closing_note_counts_the_runs_that_reached_the_goal() -> None:
     assert "ours reached -100 in 1 of 3 runs, twin in 0 of 3: no ratio of steps" in note
     assert "Steps per second: 2.07 times (310 against 150" in note
     assert "never steps" not in note
+    # Neither median run got there: the steps cannot be judged; the speed can.
+    assert "the steps cannot be judged" in note
+    assert note.endswith("in speed it meets the target (by the medians).")
+
+    # The twin's median run got there and ours did not: ours falls short.
+    for twin_run in runs[3:5]:
+        twin_run["steps_to_threshold"] = 1000
+    figures = compare(runs, "ours", "twin")
+    assert figures is not None
+    note = closing_note(task, figures, runs, ("ours", "twin"))[0]  # type: ignore[arg-type]
+    assert "ours reached -100 in 1 of 3 runs, twin in 2 of 3" in note
+    assert "falls short by a median run that never reached -100." in note
+    assert "cannot be judged" not in note
 
 
 def test_the_tasks_listed_say_whether_3dball_is_there(

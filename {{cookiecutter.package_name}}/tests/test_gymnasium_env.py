@@ -285,17 +285,26 @@ def test_catalogue_tasks_come_from_the_mapping() -> None:
         env.close()
 
 
-def test_the_builtin_twin_trains_without_the_settings_only_ours_has() -> None:
-    # The zoo's max_grad_norm maps onto ours; ML-Agents' built-in PPO and POCA
-    # have no such setting and would reject the key.
+@pytest.mark.parametrize("env_id", ["Pendulum-v1", "MountainCarContinuous-v0"])
+def test_the_builtin_twin_trains_without_the_settings_only_ours_has(
+    env_id: str,
+) -> None:
+    # The zoo's max_grad_norm, and its normalize as reward scaling, map onto
+    # ours; ML-Agents' built-in PPO and POCA have no such settings and would
+    # reject the keys. MountainCarContinuous-v0's entry normalizes, Pendulum's not.
     register_trainer_plugins()
-    settings = behavior_settings("Pendulum-v1")
+    settings = behavior_settings(env_id)
     assert settings_for(TRAINER_TYPE, settings) == settings
     builtin = settings_for(BUILTIN_TWIN, settings)
     dropped = set(settings["hyperparameters"]) - set(builtin["hyperparameters"])
-    assert dropped == ({"max_grad_norm"} if ALGORITHM == "ppo" else set())
+    ours_only = {"max_grad_norm", "scale_rewards"}
+    assert dropped == (ours_only if ALGORITHM == "ppo" else set())
+    normalize = bool(ZOO[ALGORITHM][env_id].get("normalize"))
+    assert settings["network_settings"]["normalize"] == normalize
+    if ALGORITHM == "ppo":
+        assert settings["hyperparameters"]["scale_rewards"] == normalize
     for trainer_type, given in ((TRAINER_TYPE, settings), (BUILTIN_TWIN, builtin)):
-        behaviors = {"Pendulum-v1": dict(given, trainer_type=trainer_type)}
+        behaviors = {env_id: dict(given, trainer_type=trainer_type)}
         RunOptions.from_dict({"behaviors": behaviors})  # ML-Agents parses it
 
 

@@ -39,6 +39,7 @@ from {{ cookiecutter.package_name }}.optimizer import (
     clipped_surrogate_loss,
     clipped_value_loss,
 )
+from {{ cookiecutter.package_name }}.reward_scaling import RewardScaler
 from {{ cookiecutter.package_name }}.tasks.escape import EscapeTask
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
@@ -231,6 +232,69 @@ def test_extrinsic_reward_adds_groupmates_and_the_group(
     )
     rewards = np.array(trainer.update_buffer[RewardSignalUtil.rewards_key("extrinsic")])
     np.testing.assert_allclose(rewards.ravel(), strength * np.add(REWARDS, 0.75))
+
+
+def test_scale_rewards_feeds_the_returns_the_scaled_rewards_and_keeps_the_stats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scale_rewards: each agent's extrinsic rewards (its own, its groupmates'
+    # and the group's) go through RewardScaler (its maths is tested against
+    # SB3's VecNormalize in test_reward_scaling.py), its discounted return
+    # restarting after an episode end; the lambda-returns take the scaled
+    # rewards, and the reward stats keep the environment's.
+    trainer = make_trainer(tmp_path, {"scale_rewards": True}, strength=0.5)
+    assert "Optimizer:reward_scaler" in trainer.optimizer.get_modules()  # checkpointed
+
+    def critic_says(
+        buffer: Any, next_obs: Any, next_group_obs: Any, done: bool, agent_id: str
+    ) -> tuple[Any, ...]:
+        next_value = np.array([0.0 if done else BOOTSTRAP])
+        values, baselines = np.array(VALUES), np.array(BASELINES)
+        return (
+            {"extrinsic": values},
+            {"extrinsic": baselines},
+            {"extrinsic": next_value},
+            None,
+            None,
+        )
+
+    monkeypatch.setattr(
+        trainer.optimizer, "get_trajectory_and_baseline_value_estimates", critic_says
+    )
+    reference = RewardScaler(GAMMA)
+    expected_rewards, expected_returns = [], []
+    for agent_id, done in (("a", False), ("b", False), ("a", True), ("a", False)):
+        trainer._process_trajectory(
+            trajectory(done, False, group_reward=0.25, agent_id=agent_id)
+        )
+        rewards = reference.scale(agent_id, np.add(REWARDS, 0.25) * 0.5, done)
+        expected_rewards.extend(rewards)
+        # G_t = r_t + gamma ((1 - lambda) V(s_{t+1}) + lambda G_{t+1}).
+        next_value = next_return = 0.0 if done else BOOTSTRAP
+        returns = []
+        for reward, value in reversed(list(zip(rewards, VALUES, strict=False))):
+            next_return = reward + GAMMA * (
+                (1 - LAMBDA) * next_value + LAMBDA * next_return
+            )
+            returns.insert(0, next_return)
+            next_value = value
+        expected_returns.extend(returns)
+
+    buffer = trainer.update_buffer
+    np.testing.assert_allclose(
+        np.ravel(buffer[RewardSignalUtil.rewards_key("extrinsic")]),
+        expected_rewards,
+        rtol=1e-5,
+    )
+    np.testing.assert_allclose(
+        np.ravel(buffer[RewardSignalUtil.returns_key("extrinsic")]),
+        expected_returns,
+        rtol=1e-5,
+    )
+    # Agent a's episode goes on in its last trajectory: its reward so far is unscaled.
+    assert trainer.collected_rewards["extrinsic"]["a"] == pytest.approx(
+        0.5 * (sum(REWARDS) + 0.75)
+    )
 
 
 def test_update_policy_normalizes_advantages_over_the_buffer(

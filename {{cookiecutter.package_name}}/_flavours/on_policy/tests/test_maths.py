@@ -30,6 +30,7 @@ from mlagents.trainers.trajectory import AgentExperience, ObsUtil, Trajectory
 from mlagents_envs.base_env import ActionTuple
 
 from {{ cookiecutter.package_name }}.optimizer import Minibatch, clipped_surrogate_loss
+from {{ cookiecutter.package_name }}.reward_scaling import RewardScaler
 from {{ cookiecutter.package_name }}.tasks.goal import GoalTask
 from {{ cookiecutter.package_name }}.trainer import (
     {{ cookiecutter.trainer_class_name }},
@@ -182,6 +183,56 @@ def test_rewards_are_scaled_by_the_signal_strength(tmp_path: Path) -> None:
     trainer._process_trajectory(trajectory(done=True, interrupted=False))
     rewards = trainer.update_buffer[RewardSignalUtil.rewards_key("extrinsic")]
     np.testing.assert_allclose(np.ravel(rewards), np.multiply(REWARDS, 0.5))
+
+
+def test_scale_rewards_feeds_gae_the_scaled_rewards_and_keeps_the_stats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scale_rewards: each agent's extrinsic rewards go through RewardScaler (its
+    # maths is tested against SB3's VecNormalize in test_reward_scaling.py), its
+    # discounted return restarting after an episode end; GAE takes the scaled
+    # rewards, and the reward stats keep the environment's.
+    trainer = make_trainer(
+        tmp_path, strength=0.5, hyperparameters={"lambd": LAMBDA, "scale_rewards": True}
+    )
+    assert "Optimizer:reward_scaler" in trainer.optimizer.get_modules()  # checkpointed
+
+    def critic_says(buffer: Any, next_obs: Any, done: bool, agent_id: str = "") -> Any:
+        next_value = 0.0 if done else BOOTSTRAP
+        return {"extrinsic": np.array(VALUES)}, {"extrinsic": next_value}, None
+
+    monkeypatch.setattr(
+        trainer.optimizer, "get_trajectory_value_estimates", critic_says
+    )
+    reference = RewardScaler(GAMMA)
+    expected_rewards, expected_advantages = [], []
+    for agent_id, done in (("a", False), ("b", False), ("a", True), ("a", False)):
+        trainer._process_trajectory(trajectory(done, False, agent_id))
+        rewards = reference.scale(agent_id, np.multiply(REWARDS, 0.5), done)
+        expected_rewards.extend(rewards)
+        advantage, next_value = 0.0, 0.0 if done else BOOTSTRAP
+        advantages = []
+        for reward, value in reversed(list(zip(rewards, VALUES, strict=False))):
+            advantage = reward + GAMMA * next_value - value + GAMMA * LAMBDA * advantage
+            advantages.insert(0, advantage)
+            next_value = value
+        expected_advantages.extend(advantages)
+
+    buffer = trainer.update_buffer
+    np.testing.assert_allclose(
+        np.ravel(buffer[RewardSignalUtil.rewards_key("extrinsic")]),
+        expected_rewards,
+        rtol=1e-5,
+    )
+    np.testing.assert_allclose(
+        np.ravel(buffer[RewardSignalUtil.advantage_key("extrinsic")]),
+        expected_advantages,
+        rtol=1e-5,
+    )
+    # Agent a's episode goes on in its last trajectory: its reward so far is unscaled.
+    assert trainer.collected_rewards["extrinsic"]["a"] == pytest.approx(
+        0.5 * sum(REWARDS)
+    )
 
 
 def test_update_policy_normalizes_advantages_over_the_buffer(

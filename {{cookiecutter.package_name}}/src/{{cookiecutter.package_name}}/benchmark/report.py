@@ -125,14 +125,28 @@ def closing_note(
             f"({my_speed:,.0f} against {their_speed:,.0f}; "
             f"{_verdict(figures['speed_p'], my_speed, their_speed, False)})."
         )
+    # Neither median run got there: the target's steps cannot be judged.
+    neither = math.isinf(my_steps) and math.isinf(their_steps)
+    slower = not math.isnan(speed_ratio) and speed_ratio < 1
     shortfalls = []
     if not math.isnan(steps_ratio) and steps_ratio > 1:
         shortfalls.append(f"{_percent(steps_ratio - 1, 0)} more steps")
-    if math.isnan(steps_ratio) and math.isinf(my_steps):
-        shortfalls.append("no median at all (most of its runs never got there)")
-    if not math.isnan(speed_ratio) and speed_ratio < 1:
+    if math.isinf(my_steps) and not neither:
+        shortfalls.append(f"a median run that never reached {goal}")
+    if slower:
         shortfalls.append(f"{_percent(1 - speed_ratio, 0)} fewer steps per second")
-    if shortfalls:
+    if neither:
+        lines[0] += (
+            f" Against the target (no more steps than {theirs}, at no fewer steps "
+            "per second) the steps cannot be judged, as neither median run got "
+            "there; in speed it "
+            + (
+                f"falls short by {_percent(1 - speed_ratio, 0)}."
+                if slower
+                else "meets the target (by the medians)."
+            )
+        )
+    elif shortfalls:
         lines[0] += (
             f" Against the target (no more steps than {theirs}, at no fewer steps per "
             f"second) it falls short by {' and '.join(shortfalls)}."

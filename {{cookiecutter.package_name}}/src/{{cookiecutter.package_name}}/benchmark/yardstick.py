@@ -382,9 +382,16 @@ def mapping_notes(algorithm: str, zoo: Mapping[str, Any], env_id: str) -> list[s
                 "(init_entcoef) and learns it."
             )
     if zoo.get("normalize"):
+        rewards = (
+            "ours scales the rewards the same way (scale_rewards), ML-Agents' "
+            "built-in cannot"
+            if algorithm == "ppo"
+            else "ML-Agents' SAC does not scale rewards"
+        )
         notes.append(
             "normalize: SB3's VecNormalize scales observations and rewards "
-            "(returns are recorded before it); ML-Agents normalizes observations only."
+            "(returns are recorded before it); ML-Agents normalizes observations, "
+            f"and {rewards}."
         )
     if sb3_only:
         notes.append(f"SB3 only (no ML-Agents setting): {', '.join(sb3_only)}.")

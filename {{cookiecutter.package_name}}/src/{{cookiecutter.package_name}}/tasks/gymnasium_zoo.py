@@ -21,6 +21,8 @@ The mapping, and where it is imperfect:
   run's steps); ``max_grad_norm`` (0.5 unless set) -> ``max_grad_norm``, a
   setting of ours only: ML-Agents' built-in PPO does not clip gradients, so the
   benchmark trains it without (``benchmark/command.py``, ``settings_for``).
+  ``normalize`` also -> ``scale_rewards`` (reward_scaling.py: the rewards
+  scaled as VecNormalize scales them), another setting of ours only.
   ``vf_coef``, ``use_sde``, ``log_std_init`` and ``ortho_init`` have no
   ML-Agents setting (ML-Agents weighs the value loss 0.5) and are dropped.
 * SAC: ``buffer_size``, ``batch_size``, ``tau``, ``gamma``, ``learning_rate``
@@ -35,7 +37,8 @@ The mapping, and where it is imperfect:
 * Both: ``n_timesteps`` -> ``max_steps`` (ML-Agents counts every agent's
   steps, as SB3 counts every copy's); ``n_envs`` -> the number of copies
   (``--num-areas``), not a setting; ``normalize`` -> ``network_settings.normalize``
-  (observations only: SB3's VecNormalize also scales rewards, ML-Agents cannot);
+  (observations; SB3's VecNormalize also scales rewards, which ML-Agents'
+  built-ins cannot and SAC here does not: PPO's ``scale_rewards`` above);
   ``net_arch`` -> ``hidden_units``/``num_layers`` (SB3's default MLPs: PPO 64x2
   with tanh, SAC 256x2 with ReLU; ML-Agents uses swish).
 
@@ -211,6 +214,7 @@ def behavior_settings(env_id: str, algorithm: str = ALGORITHM) -> dict[str, Any]
             "lambd": float(zoo["gae_lambda"]),
             "num_epoch": int(zoo["n_epochs"]),
             "max_grad_norm": float(zoo["max_grad_norm"]),
+            "scale_rewards": bool(zoo.get("normalize", False)),
         }
         time_horizon = int(zoo["n_steps"])
     else:

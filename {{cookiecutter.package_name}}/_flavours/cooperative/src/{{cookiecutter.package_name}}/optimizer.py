@@ -84,6 +84,7 @@ from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import GroupObsUtil, ObsUtil
 from mlagents_envs.base_env import ActionSpec, ObservationSpec
 
+from .reward_scaling import reward_scaler_for
 from .settings import (
     BETA_FLOOR,
     EPSILON_FLOOR,
@@ -223,6 +224,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         )
         self.decay_beta = ModelUtils.DecayedValue(
             hp.beta_schedule, hp.beta, BETA_FLOOR, max_steps
+        )
+
+        # scale_rewards: the extrinsic rewards divided by the running standard
+        # deviation of their discounted return, as SB3's VecNormalize does.
+        self.reward_scaler = reward_scaler_for(
+            self.hyperparameters.scale_rewards, trainer_settings.reward_signals
         )
         # Each agent's critic memories at the end of its last trajectory.
         self.value_memories: dict[str, Memory] = {}
@@ -508,6 +515,8 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             "Optimizer:adam": self.optimizer,  # type: ignore[dict-item]
             "Optimizer:critic": self._critic,
         }
+        if self.reward_scaler is not None:
+            modules["Optimizer:reward_scaler"] = self.reward_scaler
         for reward_provider in self.reward_signals.values():
             modules.update(reward_provider.get_modules())
         return modules

@@ -37,6 +37,10 @@ class {{ cookiecutter.trainer_class_name }}Settings(OnPolicyHyperparamSettings):
     # Clip the gradients' global norm to this before each Adam step; 0 does not
     # clip, as ML-Agents' built-in POCA does not (SB3's and CleanRL's PPO clip at 0.5).
     max_grad_norm: float = attr.ib(default=0.0, validator=in_range(0, None))
+    # Divide the extrinsic rewards by the running standard deviation of their
+    # discounted return before the lambda-returns (reward_scaling.py), as SB3's VecNormalize
+    # does; ML-Agents' built-in POCA does not (its normalize scales observations).
+    scale_rewards: bool = False
     learning_rate_schedule: ScheduleType = ScheduleType.LINEAR
     beta_schedule: ScheduleType = ScheduleType.LINEAR
     epsilon_schedule: ScheduleType = ScheduleType.LINEAR

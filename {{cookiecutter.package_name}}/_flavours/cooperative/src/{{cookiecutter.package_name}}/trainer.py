@@ -11,7 +11,8 @@ Data flow, in the order ML-Agents calls it:
 2. ``create_optimizer`` builds the optimizer that owns the group critic and the loss.
 3. ``_process_trajectory`` turns each agent's finished trajectory into training
    data: the group's value and the agent's counterfactual baseline at every
-   step, rewards, lambda-returns and advantages, in ``update_buffer``.
+   step, rewards, lambda-returns and advantages, in ``update_buffer``; with
+   ``scale_rewards``, the returns take the rewards scaled by ``reward_scaling.py``.
 4. ``_update_policy`` runs when the buffer holds ``buffer_size`` steps: a few
    epochs of minibatch ``optimizer.update`` calls, then the buffer is cleared.
    The buffer is converted to tensors once per update, and each minibatch
@@ -157,6 +158,7 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         )
         if any(step.group_status for step in trajectory.steps):
             self.grouped_agents.add(agent_id)
+        scaler = self.optimizer.reward_scaler
         advantages: list[np.ndarray] = []
         for name, signal in self.optimizer.reward_signals.items():
             label = signal.name.capitalize()
@@ -167,8 +169,11 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
                 f"Policy/{label} Baseline Estimate", np.mean(baselines[name])
             )
             rewards = signal.evaluate(buffer) * signal.strength
-            buffer[RewardSignalUtil.rewards_key(name)].extend(rewards)
             self.collected_rewards[name][agent_id] += np.sum(rewards)
+            if scaler is not None and isinstance(signal, ExtrinsicRewardProvider):
+                # scale_rewards: the lambda-returns and the critics see r_t / std(R); the stats keep r_t.
+                rewards = scaler.scale(agent_id, rewards, trajectory.done_reached)
+            buffer[RewardSignalUtil.rewards_key(name)].extend(rewards)
 
             # G_t = r_t + gamma * ((1 - lambda) * V(s_{t+1}) + lambda * G_{t+1}).
             returns = lambda_return(

@@ -27,6 +27,7 @@ from mlagents.trainers.torch_entities.networks import Critic, ValueNetwork
 from mlagents.trainers.torch_entities.utils import ModelUtils
 from mlagents.trainers.trajectory import ObsUtil
 
+from .reward_scaling import reward_scaler_for
 from .settings import (
     BETA_FLOOR,
     EPSILON_FLOOR,
@@ -93,6 +94,12 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
         )
         self.decay_beta = ModelUtils.DecayedValue(
             hp.beta_schedule, hp.beta, BETA_FLOOR, max_steps
+        )
+
+        # scale_rewards: the extrinsic rewards divided by the running standard
+        # deviation of their discounted return, as SB3's VecNormalize does.
+        self.reward_scaler = reward_scaler_for(
+            self.hyperparameters.scale_rewards, trainer_settings.reward_signals
         )
 
     @property
@@ -246,6 +253,8 @@ class {{ cookiecutter.trainer_class_name }}Optimizer(TorchOptimizer):
             "Optimizer:value_optimizer": self.optimizer,  # type: ignore[dict-item]
             "Optimizer:critic": self._critic,
         }
+        if self.reward_scaler is not None:
+            modules["Optimizer:reward_scaler"] = self.reward_scaler
         for reward_provider in self.reward_signals.values():
             modules.update(reward_provider.get_modules())
         return modules

@@ -5,7 +5,8 @@ Data flow, in the order ML-Agents calls it:
 1. ``create_policy`` builds the actor network that acts in the environment.
 2. ``create_optimizer`` builds the optimizer that owns the critic and the loss.
 3. ``_process_trajectory`` turns each finished trajectory into training data
-   (value estimates, rewards, GAE advantages and returns) in ``update_buffer``.
+   (value estimates, rewards, GAE advantages and returns) in ``update_buffer``;
+   with ``scale_rewards``, GAE takes the rewards scaled by ``reward_scaling.py``.
 4. ``_update_policy`` runs when the buffer holds ``buffer_size`` steps: a few
    epochs of minibatch ``optimizer.update`` calls, then the buffer is cleared.
    The buffer is converted to tensors once per update, and each minibatch
@@ -140,6 +141,7 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
         self.collected_rewards["environment"][agent_id] += np.sum(
             buffer[BufferKey.ENVIRONMENT_REWARDS]
         )
+        scaler = self.optimizer.reward_scaler
         advantages: list[np.ndarray] = []
         returns: list[np.ndarray] = []
         for name, signal in self.optimizer.reward_signals.items():
@@ -148,8 +150,11 @@ class {{ cookiecutter.trainer_class_name }}(OnPolicyTrainer):
                 f"Policy/{signal.name.capitalize()} Value Estimate", np.mean(values)
             )
             rewards = signal.evaluate(buffer) * signal.strength
-            buffer[RewardSignalUtil.rewards_key(name)].extend(rewards)
             self.collected_rewards[name][agent_id] += np.sum(rewards)
+            if scaler is not None and isinstance(signal, ExtrinsicRewardProvider):
+                # scale_rewards: GAE and the critic see r_t / std(R); the stats keep r_t.
+                rewards = scaler.scale(agent_id, rewards, trajectory.done_reached)
+            buffer[RewardSignalUtil.rewards_key(name)].extend(rewards)
 
             # GAE: A_t = sum_l (gamma * lambda)^l delta_{t+l},
             # with delta_t = r_t + gamma V(s_{t+1}) - V(s_t); returns G_t = A_t + V(s_t).
