@@ -6,7 +6,8 @@ The mapping covers every hyperparameter both have; what is left over is what
 ML-Agents cannot be told: its network (Swish activations, its own
 initialisation) and its optimizer details (no gradient clipping, Adam's
 default epsilon, a clip range that decays to 0.1 rather than 0), where the
-zoo normalizes, its reward scaling (ML-Agents scales observations only), and,
+zoo normalizes, its reward scaling (ML-Agents scales observations only; the
+generated PPO-style trainers can, with ``scale_rewards``), and,
 for continuous actions, the zoo's exploration and value-loss weight
 (generalized state-dependent exploration, ``log_std_init``, ``vf_coef``). This
 script moves SB3 towards ML-Agents one of those differences at a time, then all
@@ -62,6 +63,10 @@ DIFFERENCES = {
 }
 
 
+# The variant that is ours with scale_rewards (reward_scaling.py), where the zoo normalizes.
+REWARD_SCALED = "all-but-obs-norm"
+
+
 @dataclass(frozen=True)
 class Study:
     """One task: the zoo's PPO settings there, and the differences to try."""
@@ -97,6 +102,12 @@ class Study:
             "every difference above: ML-Agents' PPO, as far as SB3 can be told",
             frozenset(self.differences),
         )
+        if "obs-norm-only" in self.differences:
+            variants[REWARD_SCALED] = (
+                "every difference above but obs-norm-only: ML-Agents' PPO with "
+                "the rewards scaled, as ours trains with `scale_rewards: true`",
+                frozenset(self.differences) - {"obs-norm-only"},
+            )
         return variants
 
 
@@ -162,16 +173,19 @@ PPO reaches it in all, at the zoo's settings mapped onto both (the Gymnasium
 section above). The zoo's entry normalizes (`normalize: true`): SB3's
 VecNormalize scales rewards by a running estimate of the discounted return's
 spread, as well as observations; ML-Agents' `normalize` scales observations
-only, and has no reward scaling to map it to. Here SB3 is moved towards
-ML-Agents one difference at a time, then all of them, over the same seeds.""",
+only. Here SB3 is moved towards ML-Agents one difference at a time, then all
+of them, over the same seeds.""",
     what_we_do="""\
-What the package does about it: nothing, because neither costly difference is
-the algorithm's. Swish is ML-Agents' network, which the generated trainer
-reuses (`network_settings` has no activation to set), as on CartPole. Reward
-scaling is a setting ML-Agents' PPO does not have (its `normalize` scales
-observations only), and ours keeps ML-Agents' PPO as its twin. The last row is
-ML-Agents' PPO as far as SB3 can be told: compare it with ours and `ppo` in the
-Gymnasium section above.""",
+What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
+to the algorithm's data: the PPO-style flavours have `scale_rewards`
+(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
+ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
+configs turn it on where the zoo normalizes, while the built-in twin trains
+without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
+`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
+ours in the Gymnasium section above. Swish is ML-Agents'
+network, which the generated trainer reuses (`network_settings` has no
+activation to set), as on CartPole.""",
 )
 
 MOUNTAIN_CAR = Study(
@@ -213,16 +227,21 @@ std starts at 0, a fixed value-loss weight of 0.5, and no reward scaling. Here
 SB3 is moved towards ML-Agents one difference at a time, then all of them, over
 the same seeds.""",
     what_we_do="""\
-What the package does about it: nothing, because none of the costly
-differences is the algorithm's. gSDE and a starting log std are a policy that
+What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
+to the algorithm's data: the PPO-style flavours have `scale_rewards`
+(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
+ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
+configs turn it on where the zoo normalizes, while the built-in twin trains
+without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
+`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
+ours in the Gymnasium section above. gSDE and a starting log std are a policy that
 ML-Agents' action model does not build, and ours reuses that action model, as
 the built-in twin does (ML-Agents' log std starts at 0 on actions it then clips
 to +-3 and divides by 3, so its first noise is about a third of the action
-range). Swish is ML-Agents' network. Reward scaling and `vf_coef` are settings
-ML-Agents' PPO does not have. This sparse-reward task depends much on the seed,
-and single differences do not add up here: compare the all-but-swish row, with
-gSDE dropped, with the last row, which is ML-Agents' PPO as far as SB3 can be
-told.""",
+range). Swish is ML-Agents' network. `vf_coef` is a setting ML-Agents' PPO
+does not have. This sparse-reward task depends much on the seed, and single
+differences do not add up here: compare the all-but-swish row, with gSDE
+dropped, with the `all` row.""",
 )
 
 INVERTED_PENDULUM = Study(
@@ -257,13 +276,16 @@ observations; ML-Agents' PPO weighs it 0.5 and scales observations only. Here
 SB3 is moved towards ML-Agents one difference at a time, then all of them, over
 the same seeds.""",
     what_we_do="""\
-What the package does about it: nothing yet. Reward scaling and `vf_coef` are
-settings ML-Agents' PPO does not have, and ours keeps ML-Agents' PPO as its
-twin; Swish is ML-Agents' network, which ours reuses. Reward scaling is the
-candidate to close: it is one of PPO's usual implementation details for
-continuous control, and the flavour could offer it as an opt-in setting, as it
-offers `max_grad_norm`. The last row is ML-Agents' PPO as far as SB3 can be
-told: compare it with ours and `ppo` in the Gymnasium section above.""",
+What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
+to the algorithm's data: the PPO-style flavours have `scale_rewards`
+(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
+ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
+configs turn it on where the zoo normalizes, while the built-in twin trains
+without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
+`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
+ours in the Gymnasium section above. `vf_coef` is a setting
+ML-Agents' PPO does not have, and Swish is ML-Agents' network, which ours
+reuses.""",
 )
 
 STUDIES = {
@@ -453,7 +475,13 @@ def reading(study: Study, records: dict[str, list[dict[str, Any]]], budget: int)
         f"{say(f'{n} {_ratio(medians[n], zoo, budget)}' for n in order)} (\"> x\": "
         f"the median run did not reach the goal within the budget). Clearly more "
         f"(at least {CLEARLY_MORE:g} times): {say(costly) or 'none'}. All together: "
-        f"{_ratio(_median(records['all'], budget), zoo, budget)} times."
+        f"{_ratio(_median(records['all'], budget), zoo, budget)} times"
+        + (
+            f"; all but obs-norm-only (ours with `scale_rewards`): "
+            f"{_ratio(_median(records[REWARD_SCALED], budget), zoo, budget)} times."
+            if REWARD_SCALED in records
+            else "."
+        )
     )
 
 
