@@ -111,6 +111,18 @@ class Study:
         return variants
 
 
+# What the package does where the zoo normalizes: the start of those studies'
+# "what the package does" (each goes on with what is particular to its task).
+SCALED_REWARDS = """\
+What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
+to the algorithm's data: the PPO-style flavours have `scale_rewards`
+(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
+ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
+configs turn it on where the zoo normalizes, while the built-in twin trains
+without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
+`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
+ours in the Gymnasium section above."""
+
 CARTPOLE = Study(
     env_id="CartPole-v1",
     threshold=475.0,
@@ -175,15 +187,7 @@ VecNormalize scales rewards by a running estimate of the discounted return's
 spread, as well as observations; ML-Agents' `normalize` scales observations
 only. Here SB3 is moved towards ML-Agents one difference at a time, then all
 of them, over the same seeds.""",
-    what_we_do="""\
-What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
-to the algorithm's data: the PPO-style flavours have `scale_rewards`
-(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
-ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
-configs turn it on where the zoo normalizes, while the built-in twin trains
-without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
-`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
-ours in the Gymnasium section above. Swish is ML-Agents'
+    what_we_do=SCALED_REWARDS + """ Swish is ML-Agents'
 network, which the generated trainer reuses (`network_settings` has no
 activation to set), as on CartPole.""",
 )
@@ -226,15 +230,7 @@ well as observations; ML-Agents' PPO has a state-independent Gaussian whose log
 std starts at 0, a fixed value-loss weight of 0.5, and no reward scaling. Here
 SB3 is moved towards ML-Agents one difference at a time, then all of them, over
 the same seeds.""",
-    what_we_do="""\
-What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
-to the algorithm's data: the PPO-style flavours have `scale_rewards`
-(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
-ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
-configs turn it on where the zoo normalizes, while the built-in twin trains
-without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
-`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
-ours in the Gymnasium section above. gSDE and a starting log std are a policy that
+    what_we_do=SCALED_REWARDS + """ gSDE and a starting log std are a policy that
 ML-Agents' action model does not build, and ours reuses that action model, as
 the built-in twin does (ML-Agents' log std starts at 0 on actions it then clips
 to +-3 and divides by 3, so its first noise is about a third of the action
@@ -275,15 +271,7 @@ entry weighs the value loss 0.198 and normalizes rewards as well as
 observations; ML-Agents' PPO weighs it 0.5 and scales observations only. Here
 SB3 is moved towards ML-Agents one difference at a time, then all of them, over
 the same seeds.""",
-    what_we_do="""\
-What the package does about it. Reward scaling is a setting ML-Agents' PPO does not have, and it belongs
-to the algorithm's data: the PPO-style flavours have `scale_rewards`
-(`reward_scaling.py`, VecNormalize's reward scaling; false by default, as
-ML-Agents' `ppo` and `poca` have none), and the Gymnasium tasks and example
-configs turn it on where the zoo normalizes, while the built-in twin trains
-without. The `all` row is ML-Agents' PPO as far as SB3 can be told, and the
-`all-but-obs-norm` row ours with `scale_rewards`: compare them with `ppo` and
-ours in the Gymnasium section above. `vf_coef` is a setting
+    what_we_do=SCALED_REWARDS + """ `vf_coef` is a setting
 ML-Agents' PPO does not have, and Swish is ML-Agents' network, which ours
 reuses.""",
 )
